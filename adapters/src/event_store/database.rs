@@ -1,0 +1,165 @@
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::any::AnyPoolOptions;
+use sqlx::postgres::PgPoolOptions;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{AnyPool, PgPool, SqlitePool};
+
+use super::EventRepository;
+
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
+
+/// Which database holds the event store.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    /// PostgreSQL (postgres-es).
+    Postgres,
+    /// SQLite (sqlite-es), the zero-setup default.
+    Sqlite,
+}
+
+/// The database could not be opened or migrated.
+#[derive(Debug, thiserror::Error)]
+pub enum DatabaseError {
+    /// `DATABASE_URL` is neither `postgres://`/`postgresql://` nor `sqlite:`.
+    #[error("unsupported DATABASE_URL scheme in `{0}` (expected postgres:// or sqlite://)")]
+    UnsupportedUrl(String),
+    /// Connecting failed.
+    #[error("cannot connect to the database: {0}")]
+    Connect(#[source] sqlx::Error),
+    /// A migration failed.
+    #[error("database migration failed: {0}")]
+    Migrate(#[source] sqlx::migrate::MigrateError),
+}
+
+/// Open pools on one database: the typed pool the event repository needs and an `AnyPool` the
+/// read models and global log use with the same SQL on both backends.
+#[derive(Clone, Debug)]
+pub struct Database {
+    backend: Backend,
+    postgres: Option<PgPool>,
+    sqlite: Option<SqlitePool>,
+    any: AnyPool,
+}
+
+impl Database {
+    /// Opens `url` (`postgres://…`, `sqlite://path` or `sqlite::memory:` is not supported since
+    /// two pools must share the data). A missing SQLite file is created, in WAL mode.
+    ///
+    /// # Errors
+    /// [`DatabaseError::UnsupportedUrl`] or [`DatabaseError::Connect`].
+    pub async fn connect(url: &str) -> Result<Self, DatabaseError> {
+        sqlx::any::install_default_drivers();
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let postgres = PgPoolOptions::new()
+                .max_connections(20)
+                .acquire_timeout(Duration::from_secs(5))
+                .connect(url)
+                .await
+                .map_err(DatabaseError::Connect)?;
+            let any = AnyPoolOptions::new()
+                .max_connections(10)
+                .acquire_timeout(Duration::from_secs(5))
+                .connect(url)
+                .await
+                .map_err(DatabaseError::Connect)?;
+            Ok(Self {
+                backend: Backend::Postgres,
+                postgres: Some(postgres),
+                sqlite: None,
+                any,
+            })
+        } else if url.starts_with("sqlite:") {
+            let options = SqliteConnectOptions::from_str(url)
+                .map_err(DatabaseError::Connect)?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .busy_timeout(Duration::from_secs(10));
+            let sqlite = SqlitePoolOptions::new()
+                .max_connections(4)
+                .connect_with(options)
+                .await
+                .map_err(DatabaseError::Connect)?;
+            let any = AnyPoolOptions::new()
+                .max_connections(4)
+                .after_connect(|conn, _| {
+                    Box::pin(async move {
+                        sqlx::query("PRAGMA busy_timeout = 10000")
+                            .execute(&mut *conn)
+                            .await?;
+                        Ok(())
+                    })
+                })
+                .connect(url)
+                .await
+                .map_err(DatabaseError::Connect)?;
+            Ok(Self {
+                backend: Backend::Sqlite,
+                postgres: None,
+                sqlite: Some(sqlite),
+                any,
+            })
+        } else {
+            Err(DatabaseError::UnsupportedUrl(url.to_string()))
+        }
+    }
+
+    /// Applies the ordered SQL files under `migrations/{postgres,sqlite}`.
+    ///
+    /// # Errors
+    /// [`DatabaseError::Migrate`].
+    pub async fn migrate(&self) -> Result<(), DatabaseError> {
+        match (&self.postgres, &self.sqlite) {
+            (Some(pool), _) => POSTGRES_MIGRATIONS.run(pool).await,
+            (_, Some(pool)) => SQLITE_MIGRATIONS.run(pool).await,
+            _ => Ok(()),
+        }
+        .map_err(DatabaseError::Migrate)
+    }
+
+    /// Which backend this is.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// The pool for read models and the global log (same SQL on both backends).
+    pub fn any(&self) -> &AnyPool {
+        &self.any
+    }
+
+    /// The PostgreSQL pool, when the backend is PostgreSQL.
+    pub fn postgres(&self) -> Option<&PgPool> {
+        self.postgres.as_ref()
+    }
+
+    /// The event repository for cqrs-es.
+    pub fn event_repository(&self) -> EventRepository {
+        match (&self.postgres, &self.sqlite) {
+            (Some(pool), _) => EventRepository::postgres(pool.clone()),
+            (_, Some(pool)) => EventRepository::sqlite(pool.clone()),
+            _ => unreachable!("a Database always holds one typed pool"),
+        }
+    }
+
+    /// A cheap round trip, for health checks.
+    ///
+    /// # Errors
+    /// The database error.
+    pub async fn ping(&self) -> Result<(), sqlx::Error> {
+        sqlx::query("SELECT 1").execute(&self.any).await.map(|_| ())
+    }
+
+    /// Closes every pool.
+    pub async fn close(&self) {
+        self.any.close().await;
+        if let Some(pool) = &self.postgres {
+            pool.close().await;
+        }
+        if let Some(pool) = &self.sqlite {
+            pool.close().await;
+        }
+    }
+}

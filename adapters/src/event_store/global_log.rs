@@ -1,0 +1,174 @@
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use sqlx::postgres::PgListener;
+use sqlx::{AnyPool, Row};
+use switchboard_application::ports::{GlobalLog, LogPosition, RecordedEvent, StoreError};
+use tokio::sync::Notify;
+
+use super::{Backend, Database};
+
+const POSTGRES_READ_AFTER: &str = "
+SELECT transaction_id::text::bigint AS transaction_id, position, aggregate_type, aggregate_id,
+       sequence, event_type, event_version, payload::text AS payload, metadata::text AS metadata,
+       (extract(epoch FROM recorded_at) * 1000)::bigint AS recorded_at_ms
+  FROM events
+ WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+   AND (transaction_id, position) > ($1::bigint::text::xid8, $2)
+ ORDER BY transaction_id, position
+ LIMIT $3";
+
+const SQLITE_READ_AFTER: &str = "
+SELECT transaction_id, position, aggregate_type, aggregate_id, sequence, event_type,
+       event_version, payload, metadata, recorded_at AS recorded_at_ms
+  FROM events
+ WHERE position > $1
+ ORDER BY position
+ LIMIT $2";
+
+const POSTGRES_LAST_POSITION: &str = "
+SELECT transaction_id::text::bigint AS transaction_id, position
+  FROM events WHERE aggregate_type = $1 AND aggregate_id = $2
+ ORDER BY sequence DESC LIMIT 1";
+
+const SQLITE_LAST_POSITION: &str = "
+SELECT transaction_id, position
+  FROM events WHERE aggregate_type = $1 AND aggregate_id = $2
+ ORDER BY sequence DESC LIMIT 1";
+
+/// The global log over the `events` table (see `migrations/`). On PostgreSQL it reads only rows
+/// whose transaction id is below `pg_snapshot_xmin(pg_current_snapshot())`, ordered by
+/// `(transaction_id, position)`, and wakes on `LISTEN switchboard_events`; on SQLite it reads in
+/// `position` order.
+#[derive(Clone)]
+pub struct SqlGlobalLog {
+    pool: AnyPool,
+    backend: Backend,
+    appended: Arc<Notify>,
+}
+
+impl SqlGlobalLog {
+    /// A reader on `database`. On PostgreSQL this also starts a task that listens for
+    /// `switchboard_events` notifications (reconnecting on failure) for the life of the process.
+    pub fn new(database: &Database) -> Self {
+        let appended = Arc::new(Notify::new());
+        if let Some(pool) = database.postgres() {
+            let pool = pool.clone();
+            let appended = appended.clone();
+            tokio::spawn(async move {
+                loop {
+                    match PgListener::connect_with(&pool).await {
+                        Ok(mut listener) => {
+                            if let Err(error) = listener.listen("switchboard_events").await {
+                                tracing::warn!(%error, "LISTEN switchboard_events failed");
+                            } else {
+                                while listener.recv().await.is_ok() {
+                                    appended.notify_waiters();
+                                }
+                            }
+                        }
+                        Err(error) => tracing::warn!(%error, "global log listener cannot connect"),
+                    }
+                    if pool.is_closed() {
+                        return;
+                    }
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                }
+            });
+        }
+        Self {
+            pool: database.any().clone(),
+            backend: database.backend(),
+            appended,
+        }
+    }
+}
+
+fn decode(row: &sqlx::any::AnyRow) -> Result<RecordedEvent, StoreError> {
+    let text = |name: &str| {
+        row.try_get::<String, _>(name)
+            .map_err(StoreError::from_error)
+    };
+    let int = |name: &str| row.try_get::<i64, _>(name).map_err(StoreError::from_error);
+    let json = |name: &str| {
+        text(name).and_then(|t| serde_json::from_str(&t).map_err(StoreError::from_error))
+    };
+    Ok(RecordedEvent {
+        log_position: LogPosition {
+            transaction_id: int("transaction_id")?,
+            position: int("position")?,
+        },
+        aggregate_type: text("aggregate_type")?,
+        aggregate_id: text("aggregate_id")?,
+        sequence: int("sequence")?,
+        event_type: text("event_type")?,
+        event_version: text("event_version")?,
+        payload: json("payload")?,
+        metadata: json("metadata")?,
+        recorded_at_ms: int("recorded_at_ms")?,
+    })
+}
+
+#[async_trait]
+impl GlobalLog for SqlGlobalLog {
+    async fn read_after(
+        &self,
+        after: LogPosition,
+        limit: u32,
+    ) -> Result<Vec<RecordedEvent>, StoreError> {
+        let rows = match self.backend {
+            Backend::Postgres => {
+                sqlx::query(POSTGRES_READ_AFTER)
+                    .bind(after.transaction_id)
+                    .bind(after.position)
+                    .bind(i64::from(limit))
+                    .fetch_all(&self.pool)
+                    .await
+            }
+            Backend::Sqlite => {
+                sqlx::query(SQLITE_READ_AFTER)
+                    .bind(after.position)
+                    .bind(i64::from(limit))
+                    .fetch_all(&self.pool)
+                    .await
+            }
+        }
+        .map_err(StoreError::from_error)?;
+        rows.iter().map(decode).collect()
+    }
+
+    async fn last_position_of(
+        &self,
+        aggregate_type: &str,
+        aggregate_id: &str,
+    ) -> Result<Option<LogPosition>, StoreError> {
+        let sql = match self.backend {
+            Backend::Postgres => POSTGRES_LAST_POSITION,
+            Backend::Sqlite => SQLITE_LAST_POSITION,
+        };
+        let row = sqlx::query(sql)
+            .bind(aggregate_type)
+            .bind(aggregate_id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(StoreError::from_error)?;
+        row.map(|row| {
+            Ok(LogPosition {
+                transaction_id: row
+                    .try_get("transaction_id")
+                    .map_err(StoreError::from_error)?,
+                position: row.try_get("position").map_err(StoreError::from_error)?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn wait_for_append(&self, timeout: Duration) {
+        let _ = tokio::time::timeout(timeout, self.appended.notified()).await;
+    }
+
+    fn notify_append(&self) {
+        self.appended.notify_waiters();
+    }
+}

@@ -1,0 +1,10 @@
+//! The event store: postgres-es for a `postgres://` `DATABASE_URL`, sqlite-es otherwise, both on
+//! the schema in `migrations/`, plus the global log reader and the read-model pool.
+
+mod database;
+mod global_log;
+mod repository;
+
+pub use database::{Backend, Database, DatabaseError};
+pub use global_log::SqlGlobalLog;
+pub use repository::EventRepository;

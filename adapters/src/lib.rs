@@ -1,0 +1,7 @@
+//! Switchboard's adapters: the event store (postgres-es or sqlite-es) with its global log, the
+//! Twilio-compatible REST client behind the `TelephonyProvider` port, the local Twilio sandbox,
+//! and configuration.
+
+pub mod event_store;
+pub mod sandbox;
+pub mod twilio;

@@ -1,0 +1,84 @@
+//! [`Sandbox`]: the cheap-to-clone handle over the sandbox's credentials and state.
+
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use poem::{Endpoint, Response};
+use secrecy::SecretString;
+
+use super::config::SandboxConfig;
+use super::routes;
+use super::state::SandboxState;
+
+/// Twilio's webhook budget: TCP connect 5 s, whole request 15 s (REFERENCE §4, error 11205).
+const WEBHOOK_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+const WEBHOOK_TOTAL_TIMEOUT: Duration = Duration::from_secs(15);
+
+/// A stateful, Twilio-compatible local server for one account: its inventory, the numbers it
+/// owns and the customer simulator. Clones share the same state (an `Arc<Mutex<…>>`), so a test
+/// can keep a handle while the server runs.
+#[derive(Clone, Debug)]
+pub struct Sandbox {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    config: SandboxConfig,
+    state: Mutex<SandboxState>,
+    webhooks: reqwest::Client,
+}
+
+impl Sandbox {
+    /// A sandbox for `config`'s account with the generated inventory and no numbers.
+    ///
+    /// # Panics
+    /// When the HTTP client for webhooks cannot be built (the TLS backend fails to initialise),
+    /// as `reqwest::Client::new` would.
+    pub fn new(config: SandboxConfig) -> Self {
+        let webhooks = reqwest::Client::builder()
+            .connect_timeout(WEBHOOK_CONNECT_TIMEOUT)
+            .timeout(WEBHOOK_TOTAL_TIMEOUT)
+            .user_agent("TwilioProxy/1.1")
+            .build()
+            .expect("the webhook HTTP client can be built");
+        Self {
+            inner: Arc::new(Inner {
+                config,
+                state: Mutex::new(SandboxState::new()),
+                webhooks,
+            }),
+        }
+    }
+
+    /// The account SID (`AC…`): HTTP Basic user and `{AccountSid}` path segment.
+    pub fn account_sid(&self) -> &str {
+        &self.inner.config.account_sid
+    }
+
+    /// The auth token: HTTP Basic password and webhook signing key.
+    pub fn auth_token(&self) -> &SecretString {
+        &self.inner.config.auth_token
+    }
+
+    /// Everything the sandbox serves, with paths relative to its mount point
+    /// [`SANDBOX_PATH_PREFIX`](super::SANDBOX_PATH_PREFIX): mount it with
+    /// `Route::new().nest("/sandbox", sandbox.endpoint())`, which yields
+    /// `/sandbox/2010-04-01/Accounts/{AccountSid}/…json` and `/sandbox/messages`. (Resource
+    /// `uri`s and `next_page_uri`s are built from the actual mount point, so another prefix also
+    /// works.) Unknown paths answer Twilio's 404 / 20404 body.
+    pub fn endpoint(&self) -> impl Endpoint<Output = Response> {
+        routes::endpoint(self.clone())
+    }
+
+    /// The state, locked. Never hold the guard across an `.await`.
+    pub(crate) fn state(&self) -> MutexGuard<'_, SandboxState> {
+        // A panic while holding the lock leaves the data consistent enough for a test double.
+        self.inner.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The HTTP client webhooks are delivered with (Twilio's timeouts).
+    pub(crate) fn webhook_client(&self) -> &reqwest::Client {
+        &self.inner.webhooks
+    }
+}

@@ -1,0 +1,48 @@
+//! A stateful, Twilio-compatible local server: Switchboard's stand-in for Twilio in development
+//! and tests (STYLE rule 20: "external HTTP (Twilio) is a real local HTTP server speaking
+//! Twilio's shapes").
+//!
+//! Under its mount point (`/sandbox`) it serves, for one account ([`SandboxConfig`]):
+//! - `GET 2010-04-01/Accounts/{AccountSid}/AvailablePhoneNumbers/{Country}/{Local|TollFree|Mobile}.json`
+//!   over a deterministic inventory (US local, toll-free and mobile numbers, GB mobile numbers);
+//! - `IncomingPhoneNumbers.json` (list, buy) and `IncomingPhoneNumbers/{Sid}.json` (fetch,
+//!   update, release), with Twilio's test-credential magic numbers (REFERENCE §5);
+//! - `POST messages`: the customer simulator, which delivers a signed inbound-message webhook to
+//!   the number's `SmsUrl`.
+//!
+//! REST calls need HTTP Basic `{AccountSid}:{AuthToken}`; every REST error is Twilio's JSON error
+//! body. Use [`serve_sandbox`] to run it on its own port (its API base URL for a `TwilioClient`
+//! is then `http://{addr}/sandbox`), or mount [`Sandbox::endpoint`] in another poem server with
+//! `.nest("/sandbox", sandbox.endpoint())`.
+//!
+//! Files: `handle.rs` (the shared handle), `state.rs` (what it remembers; buy/release rules),
+//! `catalog.rs` + `inventory.rs` + `contains.rs` (generated numbers, numbers on sale, search), `owned.rs` (the account's
+//! numbers), `routes.rs`, `auth.rs`, `available.rs`, `incoming.rs` (REST), `resources.rs` (JSON
+//! shapes), `simulator.rs` + `webhook.rs` (customer simulator, signed delivery), `errors.rs`,
+//! `server.rs`. A Messages API (outbound sends, status callbacks) would add `messages.rs` and a
+//! message log in `state.rs`, and reuse `webhook::deliver`.
+
+mod auth;
+mod available;
+mod catalog;
+mod config;
+mod contains;
+mod errors;
+mod handle;
+mod incoming;
+mod inventory;
+mod owned;
+mod resources;
+mod routes;
+mod server;
+mod simulator;
+mod state;
+mod webhook;
+
+pub use config::SandboxConfig;
+pub use handle::Sandbox;
+pub use server::{serve_sandbox, SandboxServer};
+
+/// The path the sandbox is served under by [`serve_sandbox`], and where
+/// [`Sandbox::endpoint`] is meant to be nested: `/sandbox`.
+pub const SANDBOX_PATH_PREFIX: &str = "/sandbox";

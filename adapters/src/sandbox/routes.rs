@@ -1,0 +1,137 @@
+//! The sandbox's routing table and the small request helpers its handlers share.
+
+use poem::error::{NotFoundError, ResponseError};
+use poem::{get, post, Endpoint, EndpointExt, Request, Response, Route};
+
+use super::errors::{ApiError, INVALID_AREA_CODE};
+use super::{available, incoming, simulator, Sandbox};
+
+/// Routes relative to the mount point (see [`Sandbox::endpoint`]). Path segments such as
+/// `Local.json` and `PN….json` are captured whole and their `.json` checked by the handlers.
+pub(crate) fn endpoint(sandbox: Sandbox) -> impl Endpoint<Output = Response> {
+    Route::new()
+        .at(
+            "/2010-04-01/Accounts/:account_sid/AvailablePhoneNumbers/:country/:resource",
+            get(available::search),
+        )
+        .at(
+            "/2010-04-01/Accounts/:account_sid/IncomingPhoneNumbers.json",
+            get(incoming::list).post(incoming::create),
+        )
+        .at(
+            "/2010-04-01/Accounts/:account_sid/IncomingPhoneNumbers/:resource",
+            get(incoming::fetch)
+                .post(incoming::update)
+                .delete(incoming::release),
+        )
+        .at("/messages", post(simulator::receive))
+        .data(sandbox)
+        .catch_error(
+            |_: NotFoundError| async move { ApiError::not_found("at this path").as_response() },
+        )
+}
+
+/// The path the sandbox is mounted at (`/sandbox` when served by
+/// [`serve_sandbox`](super::serve_sandbox)): the original path minus what the router saw.
+pub(crate) fn mount_prefix(request: &Request) -> String {
+    let full = request.original_uri().path();
+    full.strip_suffix(request.uri().path())
+        .unwrap_or_default()
+        .trim_end_matches('/')
+        .to_string()
+}
+
+/// `name` without its `.json` suffix, or `None` when it has none (Twilio's paths all end in
+/// `.json`, REFERENCE §1.1).
+pub(crate) fn strip_json(name: &str) -> Option<&str> {
+    name.strip_suffix(".json").filter(|stem| !stem.is_empty())
+}
+
+/// Decoded `application/x-www-form-urlencoded` pairs (a query string or a form body), in order,
+/// repeats kept.
+pub(crate) struct Params(Vec<(String, String)>);
+
+impl Params {
+    /// The request's query parameters.
+    pub fn query(request: &Request) -> Self {
+        Self::parse(request.uri().query().unwrap_or_default().as_bytes())
+    }
+
+    /// Form parameters from a body; bytes that are not form-encoded give no parameters.
+    pub fn parse(bytes: &[u8]) -> Self {
+        Self(serde_urlencoded::from_bytes(bytes).unwrap_or_default())
+    }
+
+    /// The last value of `name`, trimmed.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .rev()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.trim())
+    }
+
+    /// `name` as a boolean (`true`/`false`, any case).
+    ///
+    /// # Errors
+    /// 400 / 20001 for any other value.
+    pub fn flag(&self, name: &str) -> Result<Option<bool>, ApiError> {
+        self.get(name)
+            .map(|value| match value.to_ascii_lowercase().as_str() {
+                "true" => Ok(true),
+                "false" => Ok(false),
+                _ => Err(ApiError::invalid_parameter(format!(
+                    "{name} must be true or false, not `{value}`"
+                ))),
+            })
+            .transpose()
+    }
+
+    /// `name` as a number in `range`.
+    ///
+    /// # Errors
+    /// 400 / 20001 when it is not an integer in `range`.
+    pub fn number(
+        &self,
+        name: &str,
+        range: std::ops::RangeInclusive<u32>,
+    ) -> Result<Option<u32>, ApiError> {
+        self.get(name)
+            .map(|value| {
+                value
+                    .parse()
+                    .ok()
+                    .filter(|n| range.contains(n))
+                    .ok_or_else(|| {
+                        ApiError::invalid_parameter(format!(
+                            "{name} must be an integer in {}..={}, not `{value}`",
+                            range.start(),
+                            range.end()
+                        ))
+                    })
+            })
+            .transpose()
+    }
+
+    /// `AreaCode`: three digits, 200–999 (North American area codes never start with 0 or 1).
+    ///
+    /// # Errors
+    /// 400 / 21451 "invalid area code" otherwise.
+    pub fn area_code(&self) -> Result<Option<u16>, ApiError> {
+        self.get("AreaCode")
+            .map(|value| {
+                value
+                    .parse::<u16>()
+                    .ok()
+                    .filter(|code| value.len() == 3 && (200..=999).contains(code))
+                    .ok_or_else(|| {
+                        ApiError::new(
+                            poem::http::StatusCode::BAD_REQUEST,
+                            INVALID_AREA_CODE,
+                            format!("AreaCode `{value}` is invalid"),
+                        )
+                    })
+            })
+            .transpose()
+    }
+}

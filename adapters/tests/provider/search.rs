@@ -1,0 +1,99 @@
+//! `search_available` against the sandbox inventory.
+
+use switchboard_application::ports::TelephonyProvider;
+use switchboard_domain::{Capabilities, NumberType};
+
+use crate::helpers::{query, spawn_sandbox};
+
+#[tokio::test]
+async fn a_search_by_area_code_returns_that_area_codes_local_numbers_with_their_details() {
+    let t = spawn_sandbox().await;
+    let mut q = query(NumberType::Local, 50);
+    q.area_code = Some(415);
+    let numbers = t.client.search_available(&q).await.unwrap();
+    assert_eq!(numbers.len(), 20);
+    assert!(numbers
+        .iter()
+        .all(|n| n.phone_number.as_str().starts_with("+1415")));
+    let first = &numbers[0];
+    assert_eq!(first.phone_number.as_str(), "+14155550100");
+    assert_eq!(first.friendly_name.as_deref(), Some("(415) 555-0100"));
+    assert_eq!(first.locality.as_deref(), Some("San Francisco"));
+    assert_eq!(first.region.as_deref(), Some("CA"));
+    assert_eq!(first.iso_country.as_deref(), Some("US"));
+    assert_eq!(
+        first.capabilities,
+        Capabilities {
+            sms: true,
+            mms: true,
+            voice: true
+        }
+    );
+}
+
+#[tokio::test]
+async fn sms_enabled_filters_out_voice_only_numbers() {
+    let t = spawn_sandbox().await;
+    let mut q = query(NumberType::Local, 50);
+    q.area_code = Some(212);
+    q.sms_enabled = Some(true);
+    let sms = t.client.search_available(&q).await.unwrap();
+    assert_eq!(sms.len(), 16);
+    assert!(sms.iter().all(|n| n.capabilities.sms));
+    q.sms_enabled = Some(false);
+    let voice_only = t.client.search_available(&q).await.unwrap();
+    assert_eq!(voice_only.len(), 4);
+    assert!(voice_only
+        .iter()
+        .all(|n| !n.capabilities.sms && n.capabilities.voice));
+}
+
+#[tokio::test]
+async fn contains_matches_substrings_with_single_character_wildcards() {
+    let t = spawn_sandbox().await;
+    let mut q = query(NumberType::Local, 50);
+    q.area_code = Some(312);
+    q.contains = Some("01*5".into());
+    let numbers: Vec<String> = t
+        .client
+        .search_available(&q)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|n| n.phone_number.to_string())
+        .collect();
+    assert_eq!(numbers, ["+13125550105", "+13125550115"]);
+}
+
+#[tokio::test]
+async fn the_limit_caps_the_results() {
+    let t = spawn_sandbox().await;
+    let numbers = t
+        .client
+        .search_available(&query(NumberType::Local, 3))
+        .await
+        .unwrap();
+    assert_eq!(numbers.len(), 3);
+}
+
+#[tokio::test]
+async fn toll_free_and_mobile_searches_use_their_own_resources() {
+    let t = spawn_sandbox().await;
+    let toll_free = t
+        .client
+        .search_available(&query(NumberType::TollFree, 100))
+        .await
+        .unwrap();
+    assert_eq!(toll_free.len(), 30);
+    assert!(toll_free.iter().all(|n| ["+1833", "+1844", "+1855"]
+        .iter()
+        .any(|p| n.phone_number.as_str().starts_with(p))));
+    let mut gb = query(NumberType::Mobile, 100);
+    gb.country = "GB".into();
+    let mobile = t.client.search_available(&gb).await.unwrap();
+    assert_eq!(mobile.len(), 20);
+    assert!(mobile
+        .iter()
+        .all(|n| n.phone_number.as_str().starts_with("+447700900")
+            && n.iso_country.as_deref() == Some("GB")));
+}

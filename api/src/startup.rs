@@ -1,0 +1,279 @@
+//! Startup as a library function: builds the application, binds (port 0 allowed) and returns the
+//! bound address, so tests start the real server exactly as `switchboard serve` does.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use poem::listener::TcpAcceptor;
+use poem::middleware::Cors;
+use poem::{EndpointExt, Route, Server};
+use poem_openapi::OpenApiService;
+use secrecy::{ExposeSecret, SecretString};
+use switchboard_adapters::event_store::{Database, SqlGlobalLog};
+use switchboard_adapters::sandbox::{Sandbox, SandboxConfig, SANDBOX_PATH_PREFIX};
+use switchboard_adapters::twilio::{TwilioClient, TwilioClientConfig};
+use switchboard_application::ports::{GlobalLog, TelephonyProvider, WebhookConfig};
+use switchboard_application::{Switchboard, SystemClock};
+use switchboard_projections::Projector;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+use crate::config::{ProviderSettings, Settings};
+use crate::resources::{apis, Apis};
+use crate::state::AppState;
+use crate::{middleware, webhooks};
+
+/// The OpenAPI service for `/v1` and `/health`.
+pub fn openapi_service() -> OpenApiService<Apis, ()> {
+    OpenApiService::new(apis(), "Switchboard", env!("CARGO_PKG_VERSION")).description(
+        "Multi-tenant messaging backend: organizations, dedicated Twilio/SignalWire numbers, \
+             inbound routing. Errors are RFC 9457 application/problem+json with a stable `code`.",
+    )
+}
+
+/// Startup failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    /// Database connection or migration.
+    #[error(transparent)]
+    Database(#[from] switchboard_adapters::event_store::DatabaseError),
+    /// Binding the listen address.
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        /// `BIND_ADDR`.
+        addr: String,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// The provider client could not be built.
+    #[error(transparent)]
+    Provider(#[from] switchboard_adapters::twilio::TwilioClientError),
+}
+
+/// A running server.
+pub struct Application {
+    addr: SocketAddr,
+    admin_api_key: SecretString,
+    provider_name: String,
+    generated_key: bool,
+    shutdown: watch::Sender<bool>,
+    server: JoinHandle<std::io::Result<()>>,
+    projector: JoinHandle<()>,
+    database: Database,
+}
+
+impl Application {
+    /// Connects and migrates the database, binds `BIND_ADDR`, wires the provider (the in-process
+    /// sandbox when no credentials are set), starts the projector and serves.
+    ///
+    /// # Errors
+    /// [`StartupError`].
+    pub async fn start(settings: Settings) -> Result<Self, StartupError> {
+        let database = Database::connect(&settings.database_url).await?;
+        database.migrate().await?;
+
+        let listener = tokio::net::TcpListener::bind(&settings.bind_addr)
+            .await
+            .map_err(|source| StartupError::Bind {
+                addr: settings.bind_addr.clone(),
+                source,
+            })?;
+        let addr = listener.local_addr().map_err(|source| StartupError::Bind {
+            addr: settings.bind_addr.clone(),
+            source,
+        })?;
+        let acceptor = TcpAcceptor::from_tokio(listener).map_err(|source| StartupError::Bind {
+            addr: settings.bind_addr.clone(),
+            source,
+        })?;
+        let public_base_url = settings
+            .public_base_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{addr}"));
+
+        let mut sandbox = None;
+        let (provider_config, signature_key, provider_name) = match &settings.provider {
+            ProviderSettings::Twilio {
+                account_sid,
+                auth_token,
+                api_base_url,
+            } => (
+                TwilioClientConfig {
+                    api_base_url: api_base_url.clone(),
+                    account_sid: account_sid.clone(),
+                    auth_token: auth_token.clone(),
+                },
+                auth_token.clone(),
+                "twilio",
+            ),
+            ProviderSettings::SignalWire {
+                space_url,
+                project_id,
+                api_token,
+                signing_key,
+            } => (
+                TwilioClientConfig {
+                    api_base_url: format!("{}/api/laml", space_url.trim_end_matches('/')),
+                    account_sid: project_id.clone(),
+                    auth_token: api_token.clone(),
+                },
+                signing_key.clone(),
+                "signalwire",
+            ),
+            ProviderSettings::Sandbox => {
+                let local = Sandbox::new(SandboxConfig::generate());
+                let config = TwilioClientConfig {
+                    api_base_url: format!("http://{addr}{SANDBOX_PATH_PREFIX}"),
+                    account_sid: local.account_sid().to_string(),
+                    auth_token: local.auth_token().clone(),
+                };
+                let token = local.auth_token().clone();
+                sandbox = Some(local);
+                (config, token, "sandbox")
+            }
+        };
+        let provider: Arc<dyn TelephonyProvider> = Arc::new(TwilioClient::new(provider_config)?);
+
+        let log = Arc::new(SqlGlobalLog::new(&database));
+        let log_port: Arc<dyn GlobalLog> = log.clone();
+        let projector = Projector::new(database.any().clone(), log_port.clone());
+        let webhooks = WebhookConfig {
+            sms_url: format!("{public_base_url}/webhooks/twilio/messages"),
+            sms_method: "POST".into(),
+            status_callback: format!("{public_base_url}/webhooks/twilio/status"),
+        };
+        let app = Switchboard::new(
+            database.event_repository(),
+            provider,
+            provider_name,
+            webhooks,
+            Arc::new(SystemClock),
+            log_port.clone(),
+        );
+        let generated_key = settings.admin_api_key.is_none();
+        let admin_api_key = settings
+            .admin_api_key
+            .clone()
+            .unwrap_or_else(|| SecretString::from(format!("sb_{}", uuid::Uuid::new_v4().simple())));
+        let state = Arc::new(AppState {
+            app,
+            projector: projector.clone(),
+            log: log_port,
+            database: database.clone(),
+            admin_api_key: admin_api_key.clone(),
+            signature_key,
+            public_base_url,
+            started_at: Instant::now(),
+        });
+
+        let (shutdown, shutdown_rx) = watch::channel(false);
+        let projector_task = tokio::spawn(projector.run(shutdown_rx.clone()));
+
+        let api = openapi_service().server(format!("http://{addr}"));
+        let spec_yaml = api.spec_yaml();
+        let mut routes = Route::new()
+            .at(
+                "/webhooks/twilio/messages",
+                poem::post(webhooks::inbound_message),
+            )
+            .at(
+                "/openapi.yaml",
+                poem::get(poem::endpoint::make_sync(move |_| {
+                    poem::Response::builder()
+                        .content_type("application/yaml")
+                        .body(spec_yaml.clone())
+                })),
+            )
+            .nest("/docs", api.swagger_ui())
+            .nest("/", api);
+        if let Some(sandbox) = &sandbox {
+            routes = routes.nest(SANDBOX_PATH_PREFIX, sandbox.endpoint());
+            tracing::warn!(
+                "no provider credentials: using the built-in local Twilio sandbox at {SANDBOX_PATH_PREFIX}"
+            );
+        }
+        let endpoint = routes
+            .data(state)
+            .around(middleware::request_context)
+            .with(Cors::new());
+        let mut stop = shutdown_rx;
+        let server = tokio::spawn(
+            Server::new_with_acceptor(acceptor).run_with_graceful_shutdown(
+                endpoint,
+                async move {
+                    let _ = stop.wait_for(|stopped| *stopped).await;
+                },
+                Some(Duration::from_secs(10)),
+            ),
+        );
+        tracing::info!(%addr, provider = provider_name, "Switchboard listening");
+        Ok(Self {
+            addr,
+            admin_api_key,
+            provider_name: provider_name.to_string(),
+            generated_key,
+            shutdown,
+            server,
+            projector: projector_task,
+            database,
+        })
+    }
+
+    /// The bound address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The `/v1` bearer token in force.
+    pub fn admin_api_key(&self) -> &str {
+        self.admin_api_key.expose_secret()
+    }
+
+    /// Whether the key was generated (because `ADMIN_API_KEY` was unset).
+    pub fn admin_api_key_was_generated(&self) -> bool {
+        self.generated_key
+    }
+
+    /// `twilio`, `signalwire` or `sandbox`.
+    pub fn provider_name(&self) -> &str {
+        &self.provider_name
+    }
+
+    /// Stops accepting requests, lets in-flight ones finish (≤ 10 s), stops the projector and
+    /// closes the database.
+    pub async fn stop(self) {
+        let _ = self.shutdown.send(true);
+        let _ = self.server.await;
+        let _ = self.projector.await;
+        self.database.close().await;
+    }
+
+    /// Serves until SIGTERM or Ctrl-C, then stops gracefully.
+    pub async fn run_until_stopped(self) {
+        shutdown_signal().await;
+        tracing::info!("shutting down");
+        self.stop().await;
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = term => {}
+    }
+}

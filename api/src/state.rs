@@ -1,0 +1,30 @@
+//! What every handler shares.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use secrecy::SecretString;
+use switchboard_adapters::event_store::{Database, EventRepository};
+use switchboard_application::ports::GlobalLog;
+use switchboard_application::Switchboard;
+use switchboard_projections::Projector;
+
+/// Shared server state, behind an `Arc`.
+pub struct AppState {
+    /// The use cases.
+    pub app: Switchboard<EventRepository>,
+    /// The read models' projector (for waiting on read-your-writes and for queries).
+    pub projector: Projector,
+    /// The global log (read-your-writes waits).
+    pub log: Arc<dyn GlobalLog>,
+    /// The database (health checks).
+    pub database: Database,
+    /// The `/v1` bearer token.
+    pub admin_api_key: SecretString,
+    /// The key webhook signatures are checked with (Twilio auth token or SignalWire signing key).
+    pub signature_key: SecretString,
+    /// `PUBLIC_BASE_URL`, without a trailing slash.
+    pub public_base_url: String,
+    /// When the server started.
+    pub started_at: Instant,
+}

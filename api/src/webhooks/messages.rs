@@ -1,0 +1,110 @@
+//! `POST /webhooks/twilio/messages`: an inbound message ("Twilio's request to your incoming
+//! message Webhook URL" doc page).
+
+use std::sync::Arc;
+
+use poem::http::StatusCode;
+use poem::web::Data;
+use poem::{handler, Body, IntoResponse, Request, Response};
+use switchboard_application::{InboundWebhook, RequestContext};
+use switchboard_domain::message::Media;
+use switchboard_domain::{ChannelAddress, MessageSid};
+
+use super::form::{SignedForm, MAX_BODY_BYTES};
+use super::twiml;
+use crate::problem::{ApiError, Problem};
+use crate::state::AppState;
+
+fn parse(form: &SignedForm) -> Result<InboundWebhook, Problem> {
+    let invalid = |field: &str, detail: String| {
+        Problem::new(StatusCode::BAD_REQUEST, "invalid_field", detail).with_field(field)
+    };
+    let message_sid = MessageSid::parse(form.require("MessageSid")?)
+        .map_err(|e| invalid("MessageSid", e.to_string()))?;
+    let to =
+        ChannelAddress::parse(form.require("To")?).map_err(|e| invalid("To", e.to_string()))?;
+    let from = form.require("From")?.to_string();
+    let num_media = form
+        .get("NumMedia")
+        .map(|n| {
+            n.parse::<usize>()
+                .map_err(|_| invalid("NumMedia", "not a count".into()))
+        })
+        .transpose()?
+        .unwrap_or(0)
+        .min(10);
+    let media = (0..num_media)
+        .filter_map(|i| {
+            form.get(&format!("MediaUrl{i}")).map(|url| Media {
+                url: url.to_string(),
+                content_type: form
+                    .get(&format!("MediaContentType{i}"))
+                    .map(str::to_string),
+            })
+        })
+        .collect();
+    Ok(InboundWebhook {
+        message_sid,
+        account_sid: form.get("AccountSid").unwrap_or_default().to_string(),
+        from,
+        to,
+        body: form.get("Body").unwrap_or_default().to_string(),
+        media,
+        profile_name: form.get("ProfileName").map(str::to_string),
+        wa_id: form.get("WaId").map(str::to_string),
+    })
+}
+
+/// Verifies, parses and records an inbound message, then answers TwiML. The command runs in its
+/// own task, so Twilio hanging up mid-request never cancels a transaction half-way.
+#[handler]
+pub async fn inbound_message(req: &Request, body: Body, state: Data<&Arc<AppState>>) -> Response {
+    let bytes = match body.into_bytes_limit(MAX_BODY_BYTES).await {
+        Ok(bytes) => bytes,
+        Err(_) => {
+            return Problem::into_response(Problem::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "body_too_large",
+                "webhook body over 64 KiB",
+            ))
+        }
+    };
+    let form = match SignedForm::verify(&state, req, &bytes) {
+        Ok(form) => form,
+        Err(problem) => return Problem::into_response(problem),
+    };
+    let webhook = match parse(&form) {
+        Ok(webhook) => webhook,
+        Err(problem) => return Problem::into_response(problem),
+    };
+    let context = req.data::<RequestContext>().cloned().unwrap_or_default();
+    let state = Arc::clone(&state);
+    let outcome = tokio::spawn(async move {
+        let context = RequestContext {
+            actor: "twilio".into(),
+            ..context
+        };
+        state.app.receive_message(webhook, &context).await
+    })
+    .await;
+    match outcome {
+        Ok(Ok(received)) => {
+            tracing::info!(
+                message_sid = %received.message.message_sid,
+                routing = ?received.message.routing,
+                duplicate = !received.newly_recorded,
+                "inbound message recorded"
+            );
+            twiml::response(&[])
+        }
+        Ok(Err(error)) => ApiError::from(error).into_response(),
+        Err(join_error) => {
+            tracing::error!(%join_error, "inbound message task failed");
+            Problem::into_response(Problem::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "internal_error",
+                "the message could not be recorded; Twilio may retry",
+            ))
+        }
+    }
+}

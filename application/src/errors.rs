@@ -1,0 +1,50 @@
+use cqrs_es::AggregateError;
+use switchboard_domain::message::MessageError;
+use switchboard_domain::organization::OrganizationError;
+use switchboard_domain::phone_number::PhoneNumberError;
+
+use crate::ports::{ProviderError, StoreError};
+
+/// What a use case can fail with: a business refusal of one aggregate, a provider refusal, or an
+/// operational failure. The API maps each to one HTTP status and a stable `code`.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// The organization's rules refused the command.
+    #[error(transparent)]
+    Organization(#[from] OrganizationError),
+    /// The number's rules refused the command.
+    #[error(transparent)]
+    PhoneNumber(#[from] PhoneNumberError),
+    /// The message's rules refused the command.
+    #[error(transparent)]
+    Message(#[from] MessageError),
+    /// The organization does not hold that number.
+    #[error("the organization does not hold {0}")]
+    NumberNotHeld(String),
+    /// The telephony provider refused or failed.
+    #[error(transparent)]
+    Provider(#[from] ProviderError),
+    /// Optimistic concurrency kept failing after every retry.
+    #[error("too much contention on {0}; retry")]
+    Contention(String),
+    /// Storage failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl AppError {
+    /// Maps a cqrs-es error: user errors become the aggregate's refusal, conflicts `Contention`,
+    /// the rest `Store`.
+    pub fn from_aggregate<E>(error: AggregateError<E>, aggregate: &str) -> Self
+    where
+        E: std::error::Error + Into<AppError>,
+    {
+        match error {
+            AggregateError::UserError(e) => e.into(),
+            AggregateError::AggregateConflict => AppError::Contention(aggregate.to_string()),
+            AggregateError::DatabaseConnectionError(e)
+            | AggregateError::DeserializationError(e)
+            | AggregateError::UnexpectedError(e) => AppError::Store(StoreError::from_error(e)),
+        }
+    }
+}

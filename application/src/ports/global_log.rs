@@ -1,0 +1,77 @@
+//! The global log port: every event of every aggregate in commit order, read from a checkpoint.
+//! PostgreSQL orders by `(transaction_id, position)` and only hands out rows whose transaction is
+//! below the oldest one still running, so a reader never skips a row that commits late; SQLite has
+//! one writer, so its insertion order is commit order.
+
+use std::time::Duration;
+
+use async_trait::async_trait;
+use serde_json::Value;
+
+use super::StoreError;
+
+/// A place in the global log. Ordered by transaction, then position; `LogPosition::START` is
+/// before every event.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct LogPosition {
+    /// The writing transaction (PostgreSQL `xid8`; always 0 on SQLite).
+    pub transaction_id: i64,
+    /// The global position (`bigserial` on PostgreSQL, insertion order on SQLite).
+    pub position: i64,
+}
+
+impl LogPosition {
+    /// Before the first event.
+    pub const START: LogPosition = LogPosition {
+        transaction_id: 0,
+        position: 0,
+    };
+}
+
+/// One event as the global log holds it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RecordedEvent {
+    /// Where it stands in the log.
+    pub log_position: LogPosition,
+    /// `Organization`, `PhoneNumber` or `Message`.
+    pub aggregate_type: String,
+    /// The aggregate's id.
+    pub aggregate_id: String,
+    /// Its sequence within the aggregate, from 1.
+    pub sequence: i64,
+    /// e.g. `NumberProvisioned`.
+    pub event_type: String,
+    /// e.g. `1.0`.
+    pub event_version: String,
+    /// The serialized event, as cqrs-es wrote it (`{"EventType": {...}}`).
+    pub payload: Value,
+    /// Request context (request id, actor).
+    pub metadata: Value,
+    /// When it was recorded, milliseconds since the Unix epoch.
+    pub recorded_at_ms: i64,
+}
+
+/// Reads the global log.
+#[async_trait]
+pub trait GlobalLog: Send + Sync {
+    /// Up to `limit` events after `after`, in log order, only those whose order is final.
+    async fn read_after(
+        &self,
+        after: LogPosition,
+        limit: u32,
+    ) -> Result<Vec<RecordedEvent>, StoreError>;
+
+    /// The log position of an aggregate's latest event, if it has any.
+    async fn last_position_of(
+        &self,
+        aggregate_type: &str,
+        aggregate_id: &str,
+    ) -> Result<Option<LogPosition>, StoreError>;
+
+    /// Returns when new events may have been appended (PostgreSQL `LISTEN`, or an in-process
+    /// signal), or after `timeout`.
+    async fn wait_for_append(&self, timeout: Duration);
+
+    /// Signals in-process waiters that events were appended.
+    fn notify_append(&self);
+}

@@ -1,0 +1,175 @@
+//! The `TelephonyProvider` port: what Switchboard needs from Twilio (or SignalWire through its
+//! Twilio-compatible API). Shapes follow Twilio's REST API 2010-04-01 (`AvailablePhoneNumbers`,
+//! `IncomingPhoneNumbers`); the adapter maps them.
+
+use async_trait::async_trait;
+use serde::Serialize;
+use switchboard_domain::{Capabilities, NumberType, E164};
+
+/// A search of the provider's inventory (`GET …/AvailablePhoneNumbers/{Country}/{Type}.json`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AvailableNumberQuery {
+    /// ISO 3166-1 alpha-2 country code, upper case (`US`).
+    pub country: String,
+    /// Local, toll-free or mobile.
+    pub number_type: NumberType,
+    /// Three-digit area code (US/CA only), Twilio's `AreaCode`.
+    pub area_code: Option<u16>,
+    /// Pattern the number must contain, Twilio's `Contains` (2–16 of `[0-9a-zA-Z*%+$]`).
+    pub contains: Option<String>,
+    /// Only SMS-capable numbers, Twilio's `SmsEnabled`.
+    pub sms_enabled: Option<bool>,
+    /// How many to return at most (Twilio's `PageSize`, 1..=1000).
+    pub limit: u32,
+}
+
+/// A number the provider offers for purchase.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct AvailableNumber {
+    /// The number.
+    pub phone_number: E164,
+    /// The provider's display form, e.g. `(808) 925-1571`.
+    pub friendly_name: Option<String>,
+    /// City, when known.
+    pub locality: Option<String>,
+    /// State or province, when known.
+    pub region: Option<String>,
+    /// ISO country code.
+    pub iso_country: Option<String>,
+    /// What the number can do.
+    pub capabilities: Capabilities,
+}
+
+/// Which number to buy: a given one, or the first the provider has in an area code.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PurchaseTarget {
+    /// Twilio's `PhoneNumber` parameter.
+    Number(E164),
+    /// Twilio's `AreaCode` parameter (US/CA; SignalWire does not support it).
+    AreaCode(u16),
+}
+
+/// The webhook URLs Switchboard sets on every number it owns.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct WebhookConfig {
+    /// Twilio's `SmsUrl`: where inbound messages are posted (`{PUBLIC_BASE_URL}/webhooks/twilio/messages`).
+    pub sms_url: String,
+    /// Twilio's `SmsMethod`: always `POST`.
+    pub sms_method: String,
+    /// Twilio's `StatusCallback` (`{PUBLIC_BASE_URL}/webhooks/twilio/status`).
+    pub status_callback: String,
+}
+
+/// A purchase (`POST …/IncomingPhoneNumbers.json`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PurchaseRequest {
+    /// The number or area code.
+    pub target: PurchaseTarget,
+    /// Twilio's `FriendlyName` (≤ 64 characters), e.g. the organization's name.
+    pub friendly_name: Option<String>,
+    /// Webhooks to set at purchase time.
+    pub webhooks: WebhookConfig,
+}
+
+/// A number the account owns (an `IncomingPhoneNumber` resource).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct OwnedNumber {
+    /// The provider's SID (`PN…` at Twilio, a UUID at SignalWire).
+    pub provider_sid: String,
+    /// The number.
+    pub phone_number: E164,
+    /// The provider's display name.
+    pub friendly_name: Option<String>,
+    /// What the number can do.
+    pub capabilities: Capabilities,
+    /// The `SmsUrl` the provider holds.
+    pub sms_url: Option<String>,
+    /// The `StatusCallback` the provider holds.
+    pub status_callback: Option<String>,
+}
+
+/// A Twilio error body (`{code, message, more_info, status}`, "Twilio API responses" and the
+/// error pages at twilio.com/docs/api/errors).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ProviderFault {
+    /// Twilio's error code, e.g. 21422 (falls back to the HTTP status when the body has none).
+    pub code: u32,
+    /// Twilio's message.
+    pub message: String,
+    /// Twilio's documentation link, e.g. `https://www.twilio.com/docs/errors/21422`.
+    pub more_info: Option<String>,
+    /// The HTTP status the provider answered with.
+    pub http_status: u16,
+}
+
+/// Why a provider call failed. The first five are Twilio's documented refusals; the rest are
+/// operational.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ProviderError {
+    /// 21422: the number is not available (taken, reserved, or not the provider's).
+    #[error("number not available: {0:?}")]
+    NumberUnavailable(ProviderFault),
+    /// 21421: the number is invalid.
+    #[error("invalid number: {0:?}")]
+    InvalidNumber(ProviderFault),
+    /// 21452: no numbers in that area code.
+    #[error("no numbers in that area code: {0:?}")]
+    NoNumbersInAreaCode(ProviderFault),
+    /// 20003: the credentials were refused.
+    #[error("provider credentials refused: {0:?}")]
+    Authentication(ProviderFault),
+    /// 20404: the resource does not exist (e.g. a released number's SID).
+    #[error("not found at the provider: {0:?}")]
+    NotFound(ProviderFault),
+    /// Any other refusal with a Twilio error body (4xx).
+    #[error("refused by the provider: {0:?}")]
+    Rejected(ProviderFault),
+    /// The provider failed (5xx) or could not be reached; retrying may help.
+    #[error("provider unavailable: {0}")]
+    Unavailable(String),
+    /// The provider answered something we could not understand.
+    #[error("unexpected provider response: {0}")]
+    InvalidResponse(String),
+}
+
+impl ProviderError {
+    /// The provider's fault, for the refusals that carry one.
+    pub fn fault(&self) -> Option<&ProviderFault> {
+        match self {
+            ProviderError::NumberUnavailable(f)
+            | ProviderError::InvalidNumber(f)
+            | ProviderError::NoNumbersInAreaCode(f)
+            | ProviderError::Authentication(f)
+            | ProviderError::NotFound(f)
+            | ProviderError::Rejected(f) => Some(f),
+            ProviderError::Unavailable(_) | ProviderError::InvalidResponse(_) => None,
+        }
+    }
+}
+
+/// The telephony provider: Twilio's REST API or anything that speaks it (SignalWire's
+/// Compatibility API, the local sandbox).
+#[async_trait]
+pub trait TelephonyProvider: Send + Sync {
+    /// Searches the inventory. Errors: [`ProviderError`].
+    async fn search_available(
+        &self,
+        query: &AvailableNumberQuery,
+    ) -> Result<Vec<AvailableNumber>, ProviderError>;
+
+    /// Buys a number with our webhooks set. Errors: 21422, 21421, 21452 as typed variants.
+    async fn purchase(&self, request: &PurchaseRequest) -> Result<OwnedNumber, ProviderError>;
+
+    /// Re-applies our webhook URLs to an owned number (`POST …/IncomingPhoneNumbers/{Sid}.json`).
+    async fn configure_webhooks(
+        &self,
+        provider_sid: &str,
+        webhooks: &WebhookConfig,
+    ) -> Result<OwnedNumber, ProviderError>;
+
+    /// Releases an owned number (`DELETE …/IncomingPhoneNumbers/{Sid}.json`, 204).
+    async fn release(&self, provider_sid: &str) -> Result<(), ProviderError>;
+
+    /// Every number the account owns, following `next_page_uri` to the last page.
+    async fn list_owned(&self) -> Result<Vec<OwnedNumber>, ProviderError>;
+}

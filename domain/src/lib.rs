@@ -1,0 +1,12 @@
+//! Switchboard's domain: the `Organization`, `PhoneNumber` and `InboundMessage` aggregates, their
+//! commands, events and errors, and the value objects every command is built from.
+//!
+//! Nothing here does I/O: ids and timestamps arrive in commands, so `handle` is deterministic and
+//! every rule is tested with `cqrs_es::test::TestFramework` beside its aggregate.
+
+pub mod message;
+pub mod organization;
+pub mod phone_number;
+pub mod values;
+
+pub use values::*;

@@ -1,0 +1,14 @@
+use crate::MessageSid;
+
+/// The rules of the `Message` aggregate.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum MessageError {
+    /// The command's MessageSid is not the stream's.
+    #[error("message {command} sent to the stream of {stream}")]
+    WrongMessage {
+        /// The MessageSid in the command.
+        command: MessageSid,
+        /// The stream's MessageSid.
+        stream: MessageSid,
+    },
+}

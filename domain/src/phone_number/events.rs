@@ -1,0 +1,63 @@
+use chrono::{DateTime, Utc};
+use cqrs_es::DomainEvent;
+use serde::{Deserialize, Serialize};
+
+use super::WebhookUrls;
+use crate::{Capabilities, OrganizationId, RequestId, E164};
+
+/// Facts about a number. A persisted contract: never rename in place; version and upcast.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum PhoneNumberEvent {
+    /// The number was bought for an organization, which now owns it.
+    NumberProvisioned {
+        /// The number.
+        phone_number: E164,
+        /// The owner.
+        organization_id: OrganizationId,
+        /// The provisioning request.
+        request_id: RequestId,
+        /// `twilio`, `signalwire` or `sandbox`.
+        provider: String,
+        /// The provider's SID.
+        provider_sid: String,
+        /// What it can do.
+        capabilities: Capabilities,
+        /// Webhooks set at purchase.
+        webhooks: WebhookUrls,
+        /// When.
+        provisioned_at: DateTime<Utc>,
+    },
+    /// The webhooks were (re-)applied at the provider.
+    WebhooksConfigured {
+        /// The owner.
+        organization_id: OrganizationId,
+        /// The URLs now set.
+        webhooks: WebhookUrls,
+        /// When.
+        configured_at: DateTime<Utc>,
+    },
+    /// The number was released at the provider; it has no owner any more.
+    NumberReleased {
+        /// The former owner.
+        organization_id: OrganizationId,
+        /// The provider's SID it had.
+        provider_sid: String,
+        /// When.
+        released_at: DateTime<Utc>,
+    },
+}
+
+impl DomainEvent for PhoneNumberEvent {
+    fn event_type(&self) -> String {
+        match self {
+            PhoneNumberEvent::NumberProvisioned { .. } => "NumberProvisioned",
+            PhoneNumberEvent::WebhooksConfigured { .. } => "WebhooksConfigured",
+            PhoneNumberEvent::NumberReleased { .. } => "NumberReleased",
+        }
+        .to_string()
+    }
+
+    fn event_version(&self) -> String {
+        "1.0".to_string()
+    }
+}

@@ -1,0 +1,18 @@
+//! Switchboard's read models and the checkpointed projector that tails the global log.
+//!
+//! Each projection keeps its rows and the log position it has applied in the same transaction,
+//! advancing its checkpoint with a compare-and-set so two projector processes never both apply a
+//! batch; every apply is an idempotent upsert, so a rebuild from position 0 yields the same rows.
+
+mod checkpoint;
+mod messages;
+mod organizations;
+mod projection;
+mod projector;
+mod routing_table;
+
+pub use messages::{MessageRow, MessagesPage, MessagesView};
+pub use organizations::{OrganizationRow, OrganizationsPage, OrganizationsView};
+pub use projection::Projection;
+pub use projector::{Projector, ProjectorError};
+pub use routing_table::{RoutingEntry, RoutingTable};

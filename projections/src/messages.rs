@@ -1,0 +1,150 @@
+use async_trait::async_trait;
+use sqlx::{AnyConnection, AnyPool, Row};
+use switchboard_application::ports::RecordedEvent;
+use switchboard_domain::message::{Message, MessageEvent, Routing};
+
+use crate::projection::{payload, Projection};
+
+/// The messages read model: every message with its organization (none when unrouted), newest
+/// first per organization.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct MessagesView;
+
+/// One message as listed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MessageRow {
+    /// Twilio's MessageSid.
+    pub message_sid: String,
+    /// `inbound`.
+    pub direction: String,
+    /// `sms` or `whatsapp`.
+    pub channel: String,
+    /// Sender address as Twilio sent it.
+    pub from: String,
+    /// Recipient address (`whatsapp:` prefixed on WhatsApp).
+    pub to: String,
+    /// Text.
+    pub body: String,
+    /// Media URLs.
+    pub media_urls: Vec<String>,
+    /// WhatsApp profile name.
+    pub profile_name: Option<String>,
+    /// `received` for inbound.
+    pub status: String,
+    /// RFC 3339.
+    pub created_at: String,
+}
+
+/// A page of messages.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MessagesPage {
+    /// Newest first.
+    pub items: Vec<MessageRow>,
+    /// Pass as `cursor` for the next (older) page; `None` on the last.
+    pub next_cursor: Option<i64>,
+}
+
+impl MessagesView {
+    /// Up to `limit` of an organization's messages older than `cursor`, newest first.
+    ///
+    /// # Errors
+    /// The database error.
+    pub async fn list(
+        pool: &AnyPool,
+        organization_id: &str,
+        limit: u32,
+        cursor: Option<i64>,
+    ) -> Result<MessagesPage, sqlx::Error> {
+        let rows = sqlx::query(
+            "SELECT message_sid, log_position, direction, channel, from_address, to_address, body,
+                    media_urls, profile_name, status, created_at
+               FROM messages_view
+              WHERE organization_id = $1 AND log_position < $2
+              ORDER BY log_position DESC
+              LIMIT $3",
+        )
+        .bind(organization_id)
+        .bind(cursor.unwrap_or(i64::MAX))
+        .bind(i64::from(limit) + 1)
+        .fetch_all(pool)
+        .await?;
+        let mut items = Vec::with_capacity(rows.len());
+        let mut positions = Vec::with_capacity(rows.len());
+        for row in &rows {
+            positions.push(row.try_get::<i64, _>("log_position")?);
+            let media: String = row.try_get("media_urls")?;
+            items.push(MessageRow {
+                message_sid: row.try_get("message_sid")?,
+                direction: row.try_get("direction")?,
+                channel: row.try_get("channel")?,
+                from: row.try_get("from_address")?,
+                to: row.try_get("to_address")?,
+                body: row.try_get("body")?,
+                media_urls: serde_json::from_str(&media).unwrap_or_default(),
+                profile_name: row.try_get("profile_name")?,
+                status: row.try_get("status")?,
+                created_at: row.try_get("created_at")?,
+            });
+        }
+        let next_cursor = if items.len() > limit as usize {
+            items.truncate(limit as usize);
+            positions.get(limit as usize - 1).copied()
+        } else {
+            None
+        };
+        Ok(MessagesPage { items, next_cursor })
+    }
+}
+
+#[async_trait]
+impl Projection for MessagesView {
+    fn name(&self) -> &'static str {
+        "messages_view"
+    }
+
+    fn tables(&self) -> &'static [&'static str] {
+        &["messages_view"]
+    }
+
+    async fn apply(
+        &self,
+        tx: &mut AnyConnection,
+        event: &RecordedEvent,
+    ) -> Result<(), sqlx::Error> {
+        if event.aggregate_type != <Message as cqrs_es::Aggregate>::TYPE {
+            return Ok(());
+        }
+        match payload::<MessageEvent>(event)? {
+            MessageEvent::MessageReceived {
+                message,
+                received_at,
+            } => {
+                let organization_id = match message.routing {
+                    Routing::Routed { organization_id } => Some(organization_id.to_string()),
+                    Routing::Unrouted => None,
+                };
+                let media: Vec<&str> = message.media.iter().map(|m| m.url.as_str()).collect();
+                sqlx::query(
+                    "INSERT INTO messages_view (message_sid, log_position, organization_id,
+                         direction, channel, from_address, to_address, body, media_urls,
+                         profile_name, status, created_at)
+                     VALUES ($1, $2, $3, 'inbound', $4, $5, $6, $7, $8, $9, 'received', $10)
+                     ON CONFLICT (message_sid) DO NOTHING",
+                )
+                .bind(message.message_sid.as_str())
+                .bind(event.log_position.position)
+                .bind(organization_id)
+                .bind(message.channel.as_str())
+                .bind(message.from)
+                .bind(message.to.to_string())
+                .bind(message.body)
+                .bind(serde_json::to_string(&media).unwrap_or_else(|_| "[]".into()))
+                .bind(message.profile_name)
+                .bind(received_at.to_rfc3339())
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
+        Ok(())
+    }
+}

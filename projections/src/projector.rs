@@ -1,0 +1,158 @@
+use std::sync::Arc;
+use std::time::Duration;
+
+use sqlx::{Acquire, AnyPool};
+use switchboard_application::ports::{GlobalLog, LogPosition, StoreError};
+use tokio::sync::watch;
+
+use crate::{checkpoint, MessagesView, OrganizationsView, Projection, RoutingTable};
+
+/// Events read from the log per transaction.
+const BATCH: u32 = 500;
+
+/// The projector failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ProjectorError {
+    /// A read-model statement failed.
+    #[error("read model update failed: {0}")]
+    Database(#[from] sqlx::Error),
+    /// The global log could not be read.
+    #[error(transparent)]
+    Log(#[from] StoreError),
+}
+
+/// Tails the global log and applies each event to every projection, checkpointed per projection.
+#[derive(Clone)]
+pub struct Projector {
+    pool: AnyPool,
+    log: Arc<dyn GlobalLog>,
+    projections: Vec<Arc<dyn Projection>>,
+}
+
+impl Projector {
+    /// A projector for Switchboard's read models (routing table, organizations, messages).
+    pub fn new(pool: AnyPool, log: Arc<dyn GlobalLog>) -> Self {
+        Self {
+            pool,
+            log,
+            projections: vec![
+                Arc::new(RoutingTable),
+                Arc::new(OrganizationsView),
+                Arc::new(MessagesView),
+            ],
+        }
+    }
+
+    /// The read-model pool.
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    /// Applies everything the log holds now to every projection; returns how many events were
+    /// applied in all.
+    ///
+    /// # Errors
+    /// [`ProjectorError`]; the failed batch is rolled back and retried on the next call.
+    pub async fn catch_up(&self) -> Result<u64, ProjectorError> {
+        let mut applied = 0;
+        for projection in &self.projections {
+            checkpoint::ensure(&self.pool, projection.name()).await?;
+            loop {
+                let n = self.apply_batch(projection.as_ref()).await?;
+                applied += n;
+                if n < u64::from(BATCH) {
+                    break;
+                }
+            }
+        }
+        Ok(applied)
+    }
+
+    async fn apply_batch(&self, projection: &dyn Projection) -> Result<u64, ProjectorError> {
+        let from = checkpoint::read(&self.pool, projection.name()).await?;
+        let events = self.log.read_after(from, BATCH).await?;
+        let Some(last) = events.last() else {
+            return Ok(0);
+        };
+        let mut conn = self.pool.acquire().await?;
+        let mut tx = conn.begin().await?;
+        if !checkpoint::advance(&mut tx, projection.name(), from, last.log_position).await? {
+            // Another projector applied this batch first.
+            tx.rollback().await?;
+            return Ok(0);
+        }
+        for event in &events {
+            projection.apply(&mut tx, event).await?;
+        }
+        tx.commit().await?;
+        Ok(events.len() as u64)
+    }
+
+    /// Runs until `shutdown` turns true: catches up, then waits for new events (a notification,
+    /// or at most 500 ms). Errors are logged and retried after a pause.
+    pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
+        loop {
+            if let Err(error) = self.catch_up().await {
+                tracing::error!(%error, "projector batch failed; retrying");
+                tokio::time::sleep(Duration::from_secs(1)).await;
+            }
+            tokio::select! {
+                _ = self.log.wait_for_append(Duration::from_millis(500)) => {}
+                _ = shutdown.changed() => {}
+            }
+            if *shutdown.borrow() {
+                return;
+            }
+        }
+    }
+
+    /// Waits until every projection has applied `position`, or `timeout` passes; returns whether
+    /// they had. Reads the checkpoints from the database, so it holds whichever process projects.
+    ///
+    /// # Errors
+    /// The database error.
+    pub async fn wait_for(
+        &self,
+        position: LogPosition,
+        timeout: Duration,
+    ) -> Result<bool, ProjectorError> {
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            let mut all = true;
+            for projection in &self.projections {
+                if checkpoint::read(&self.pool, projection.name()).await? < position {
+                    all = false;
+                    break;
+                }
+            }
+            if all {
+                return Ok(true);
+            }
+            if tokio::time::Instant::now() >= deadline {
+                return Ok(false);
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
+
+    /// Empties every read model and replays the whole log into it, in one transaction per
+    /// projection for the reset; returns the events applied.
+    ///
+    /// # Errors
+    /// [`ProjectorError`].
+    pub async fn rebuild(&self) -> Result<u64, ProjectorError> {
+        for projection in &self.projections {
+            checkpoint::ensure(&self.pool, projection.name()).await?;
+            let mut conn = self.pool.acquire().await?;
+            let mut tx = conn.begin().await?;
+            for table in projection.tables() {
+                sqlx::query(&format!("DELETE FROM {table}"))
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            checkpoint::reset(&mut tx, projection.name()).await?;
+            tx.commit().await?;
+        }
+        self.catch_up().await
+    }
+}
