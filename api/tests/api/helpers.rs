@@ -1,0 +1,319 @@
+//! Spawning the server and the sandbox, fresh databases, and a small HTTP client.
+
+use std::time::Duration;
+
+use reqwest::{Response, StatusCode};
+use secrecy::ExposeSecret;
+use serde_json::{json, Value};
+use sqlx::{Connection, Executor, PgConnection};
+use switchboard_adapters::sandbox::{serve_sandbox, SandboxConfig, SandboxServer};
+use switchboard_adapters::twilio::compute_signature;
+use switchboard_api::config::Settings;
+use switchboard_api::startup::Application;
+
+/// Which event store a test runs on.
+#[derive(Clone, Copy, Debug)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Where the test PostgreSQL server is (trust auth): `SWITCHBOARD_TEST_POSTGRES`, default
+/// `postgres://postgres@127.0.0.1:5432`.
+fn postgres_server() -> String {
+    std::env::var("SWITCHBOARD_TEST_POSTGRES")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into())
+}
+
+/// A fresh database, dropped by [`TestApp::finish`].
+pub enum TestDatabase {
+    Sqlite(std::path::PathBuf),
+    Postgres(String),
+}
+
+impl TestDatabase {
+    /// Creates one, or `None` when PostgreSQL is unreachable outside CI (under `CI=true` that
+    /// is a failure: no PostgreSQL test may be skipped there).
+    pub async fn create(backend: Backend) -> Option<(Self, String)> {
+        let name = format!("switchboard_test_{}", uuid::Uuid::new_v4().simple());
+        match backend {
+            Backend::Sqlite => {
+                let path = std::env::temp_dir().join(format!("{name}.db"));
+                let url = format!("sqlite://{}", path.display());
+                Some((TestDatabase::Sqlite(path), url))
+            }
+            Backend::Postgres => {
+                let server = postgres_server();
+                let mut conn = match PgConnection::connect(&format!("{server}/postgres")).await {
+                    Ok(conn) => conn,
+                    Err(error) if std::env::var("CI").is_ok_and(|v| v == "true") => {
+                        panic!("PostgreSQL is required under CI: {error}")
+                    }
+                    Err(error) => {
+                        eprintln!("skipping: PostgreSQL unavailable at {server}: {error}");
+                        return None;
+                    }
+                };
+                conn.execute(format!(r#"CREATE DATABASE "{name}""#).as_str())
+                    .await
+                    .expect("create the test database");
+                Some((TestDatabase::Postgres(name.clone()), format!("{server}/{name}")))
+            }
+        }
+    }
+
+    async fn drop_database(self) {
+        match self {
+            TestDatabase::Sqlite(path) => {
+                for suffix in ["", "-wal", "-shm"] {
+                    let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+                }
+            }
+            TestDatabase::Postgres(name) => {
+                if let Ok(mut conn) = PgConnection::connect(&format!("{}/postgres", postgres_server())).await {
+                    let _ = conn
+                        .execute(format!(r#"DROP DATABASE IF EXISTS "{name}" WITH (FORCE)"#).as_str())
+                        .await;
+                }
+            }
+        }
+    }
+}
+
+/// A running server, its sandbox provider and an HTTP client.
+pub struct TestApp {
+    pub address: String,
+    pub api_key: String,
+    pub client: reqwest::Client,
+    pub sandbox: SandboxServer,
+    pub database_url: String,
+    app: Application,
+    database: TestDatabase,
+}
+
+pub const API_KEY: &str = "test-admin-key";
+
+impl TestApp {
+    /// Starts the sandbox on port 0 and the server on port 0 against a fresh database.
+    pub async fn spawn(backend: Backend) -> Option<TestApp> {
+        let (database, database_url) = TestDatabase::create(backend).await?;
+        let sandbox = serve_sandbox("127.0.0.1:0", SandboxConfig::generate())
+            .await
+            .expect("start the sandbox");
+        let app = Self::start_server(&sandbox, &database_url).await;
+        Some(TestApp {
+            address: format!("http://{}", app.addr()),
+            api_key: API_KEY.into(),
+            client: reqwest::Client::new(),
+            sandbox,
+            database_url,
+            app,
+            database,
+        })
+    }
+
+    async fn start_server(sandbox: &SandboxServer, database_url: &str) -> Application {
+        let token = sandbox.sandbox().auth_token().expose_secret().to_string();
+        let env = [
+            ("DATABASE_URL", database_url.to_string()),
+            ("BIND_ADDR", "127.0.0.1:0".to_string()),
+            ("ADMIN_API_KEY", API_KEY.to_string()),
+            ("TWILIO_ACCOUNT_SID", sandbox.sandbox().account_sid().to_string()),
+            ("TWILIO_AUTH_TOKEN", token),
+            ("TWILIO_API_BASE_URL", sandbox.api_base_url()),
+        ];
+        let settings = Settings::from_lookup(|key| {
+            env.iter().find(|(k, _)| *k == key).map(|(_, v)| v.clone())
+        })
+        .expect("settings");
+        Application::start(settings).await.expect("start the server")
+    }
+
+    /// Stops the server and starts a new one on the same database and sandbox (a restart).
+    pub async fn restart(mut self) -> TestApp {
+        let old = std::mem::replace(&mut self.app, Self::start_server(&self.sandbox, &self.database_url).await);
+        old.stop().await;
+        self.address = format!("http://{}", self.app.addr());
+        self
+    }
+
+    /// Stops everything and drops the database.
+    pub async fn finish(self) {
+        self.app.stop().await;
+        let _ = self.sandbox.shutdown().await;
+        self.database.drop_database().await;
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    pub async fn get(&self, path: &str) -> Response {
+        self.client
+            .get(self.url(path))
+            .bearer_auth(&self.api_key)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn post(&self, path: &str, body: Value) -> Response {
+        self.client
+            .post(self.url(path))
+            .bearer_auth(&self.api_key)
+            .json(&body)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn patch(&self, path: &str, body: Value) -> Response {
+        self.client
+            .patch(self.url(path))
+            .bearer_auth(&self.api_key)
+            .json(&body)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn delete(&self, path: &str) -> Response {
+        self.client
+            .delete(self.url(path))
+            .bearer_auth(&self.api_key)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// Creates an organization and returns its id.
+    pub async fn create_organization(&self, name: &str, plan: &str) -> String {
+        let response = self.post("/v1/organizations", json!({"name": name, "plan": plan})).await;
+        assert_eq!(response.status(), StatusCode::CREATED);
+        body(response).await["id"].as_str().unwrap().to_string()
+    }
+
+    /// Provisions a number by E.164 and returns its JSON.
+    pub async fn provision(&self, organization_id: &str, request: Value) -> Response {
+        self.post(&format!("/v1/organizations/{organization_id}/numbers"), request).await
+    }
+
+    /// Asks the sandbox's customer simulator to deliver a message; returns its JSON answer.
+    pub async fn customer_sends(&self, request: Value) -> Value {
+        let response = self
+            .client
+            .post(self.sandbox.messages_url())
+            .json(&request)
+            .send()
+            .await
+            .expect("simulator request");
+        assert_eq!(response.status(), StatusCode::OK, "simulator refused {request}");
+        body(response).await
+    }
+
+    /// Posts a webhook form to our server signed with the sandbox's auth token, as Twilio would.
+    pub async fn signed_webhook(&self, path: &str, params: &[(&str, &str)]) -> Response {
+        let url = self.url(path);
+        let pairs: Vec<(String, String)> =
+            params.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let token = self.sandbox.sandbox().auth_token().expose_secret().to_string();
+        let signature = compute_signature(token.as_bytes(), &url, &pairs);
+        self.client
+            .post(url)
+            .header("X-Twilio-Signature", signature)
+            .form(&pairs)
+            .send()
+            .await
+            .expect("webhook request")
+    }
+
+    /// The organization's messages (newest first).
+    pub async fn messages(&self, organization_id: &str) -> Vec<Value> {
+        let response = self.get(&format!("/v1/organizations/{organization_id}/messages")).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        body(response).await["items"].as_array().unwrap().clone()
+    }
+
+    /// Waits until the organization's messages read model has `n` rows (the projector runs
+    /// asynchronously after a webhook), at most 5 s.
+    pub async fn wait_for_messages(&self, organization_id: &str, n: usize) -> Vec<Value> {
+        for _ in 0..100 {
+            let messages = self.messages(organization_id).await;
+            if messages.len() >= n {
+                return messages;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        self.messages(organization_id).await
+    }
+
+    /// The `MessageReceived` payloads in the event store for a MessageSid.
+    pub async fn recorded_messages(&self, message_sid: &str) -> Vec<Value> {
+        sqlx::any::install_default_drivers();
+        let pool = sqlx::AnyPool::connect(&self.database_url).await.expect("db");
+        let sql = if self.database_url.starts_with("postgres") {
+            "SELECT payload::text AS payload FROM events WHERE aggregate_type = 'Message' AND aggregate_id = $1"
+        } else {
+            "SELECT payload FROM events WHERE aggregate_type = 'Message' AND aggregate_id = $1"
+        };
+        let rows: Vec<(String,)> = sqlx::query_as(sql)
+            .bind(message_sid)
+            .fetch_all(&pool)
+            .await
+            .expect("events");
+        pool.close().await;
+        rows.into_iter()
+            .map(|(p,)| serde_json::from_str(&p).unwrap())
+            .collect()
+    }
+}
+
+/// The JSON body.
+pub async fn body(response: Response) -> Value {
+    response.json().await.expect("JSON body")
+}
+
+/// Asserts a problem+json response with `status` and `code`; returns the problem.
+pub async fn assert_problem(response: Response, status: u16, code: &str) -> Value {
+    assert_eq!(response.status().as_u16(), status, "status");
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    assert!(content_type.starts_with("application/problem+json"), "content type {content_type}");
+    let problem = body(response).await;
+    assert_eq!(problem["code"], code, "problem {problem}");
+    assert_eq!(problem["status"], status);
+    problem
+}
+
+/// Runs an async scenario against both backends: `sqlite::name` and `postgres::name`.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    if let Some(app) = $crate::helpers::TestApp::spawn($crate::helpers::Backend::Sqlite).await {
+                        super::$name(&app).await;
+                        app.finish().await;
+                    }
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    if let Some(app) = $crate::helpers::TestApp::spawn($crate::helpers::Backend::Postgres).await {
+                        super::$name(&app).await;
+                        app.finish().await;
+                    }
+                }
+            )*
+        }
+    };
+}

@@ -1,0 +1,11 @@
+//! Black-box tests: the real server on port 0 against a fresh database (SQLite and PostgreSQL),
+//! with the local Twilio sandbox on its own port as the provider. One binary for link time.
+
+mod helpers;
+
+mod bad_input;
+mod idempotency;
+mod numbers;
+mod openapi;
+mod organizations;
+mod routing;
