@@ -4,4 +4,6 @@
 
 pub mod event_store;
 pub mod sandbox;
+#[cfg(feature = "test-support")]
+pub mod test_database;
 pub mod twilio;

@@ -10,7 +10,6 @@
 mod client;
 pub mod errors;
 mod provider;
-mod sha256;
 mod signature;
 mod wire;
 

@@ -13,8 +13,7 @@ use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine as _;
 use hmac::{Hmac, Mac};
 use sha1::Sha1;
-
-use super::sha256::{hmac_sha256, sha256};
+use sha2::{Digest, Sha256};
 
 /// The HMAC a signature uses (`algorithm=` in `X-Twilio-Webhooks-Signature-Settings`,
 /// REFERENCE §3.1 item 7; an auth-token signature is always [`SignatureAlgorithm::HmacSha1`]).
@@ -98,7 +97,11 @@ pub fn compute_signature_with(
             mac.update(data.as_bytes());
             BASE64.encode(mac.finalize().into_bytes())
         }
-        SignatureAlgorithm::HmacSha256 => BASE64.encode(hmac_sha256(key, data.as_bytes())),
+        SignatureAlgorithm::HmacSha256 => {
+            let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("HMAC takes any key length");
+            mac.update(data.as_bytes());
+            BASE64.encode(mac.finalize().into_bytes())
+        }
     }
 }
 
@@ -153,7 +156,7 @@ pub fn validate_json_body_signature(
     else {
         return false;
     };
-    let actual = hex(&sha256(&[raw_body]));
+    let actual = hex(&Sha256::digest(raw_body));
     let body_ok = constant_time_eq(actual.as_bytes(), claimed.as_bytes());
     let signature_ok = validate_signature(key, url, &[], signature);
     body_ok & signature_ok

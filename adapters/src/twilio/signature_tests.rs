@@ -141,7 +141,7 @@ fn json_body_official_vector() {
     let body = br#"{"property": "value", "boolean": true}"#;
     let url = "https://mycompany.com/myapp.php?foo=1&bar=2&bodySHA256=0a1ff7634d9ab3b95db5c9a2dfe9416e41502b283a80c7cf19632632f96e6620";
     assert_eq!(
-        hex(&sha256(&[body])),
+        hex(&sha2::Sha256::digest(body)),
         "0a1ff7634d9ab3b95db5c9a2dfe9416e41502b283a80c7cf19632632f96e6620"
     );
     assert_eq!(

@@ -6,13 +6,32 @@ use crate::helpers::{assert_problem, TestApp};
 use crate::on_both_backends;
 
 async fn malformed_requests_get_problems_naming_the_field(app: &TestApp) {
-    let problem = assert_problem(app.get("/v1/organizations/not-a-uuid").await, 400, "invalid_organization_id").await;
+    let problem = assert_problem(
+        app.get("/v1/organizations/not-a-uuid").await,
+        400,
+        "invalid_organization_id",
+    )
+    .await;
     assert_eq!(problem["field"], "id");
 
-    let problem = assert_problem(app.post("/v1/organizations", json!({"name": "   "})).await, 422, "invalid_name").await;
+    let problem = assert_problem(
+        app.post("/v1/organizations", json!({"name": "   "})).await,
+        422,
+        "invalid_name",
+    )
+    .await;
     assert_eq!(problem["field"], "name");
 
-    let problem = assert_problem(app.post("/v1/organizations", json!({"name": "A", "plan": "platinum"})).await, 422, "unknown_plan").await;
+    let problem = assert_problem(
+        app.post(
+            "/v1/organizations",
+            json!({"name": "A", "plan": "platinum"}),
+        )
+        .await,
+        422,
+        "unknown_plan",
+    )
+    .await;
     assert_eq!(problem["field"], "plan");
 
     let response = app
@@ -27,34 +46,88 @@ async fn malformed_requests_get_problems_naming_the_field(app: &TestApp) {
     assert_problem(response, 400, "invalid_body").await;
 
     let unknown = uuid::Uuid::new_v4();
-    assert_problem(app.get(&format!("/v1/organizations/{unknown}")).await, 404, "organization_not_found").await;
+    assert_problem(
+        app.get(&format!("/v1/organizations/{unknown}")).await,
+        404,
+        "organization_not_found",
+    )
+    .await;
 
     let org = app.create_organization("Valid", "trial").await;
-    let problem = assert_problem(app.provision(&org, json!({"phone_number": "4155550100"})).await, 422, "invalid_phone_number").await;
+    let problem = assert_problem(
+        app.provision(&org, json!({"phone_number": "4155550100"}))
+            .await,
+        422,
+        "invalid_phone_number",
+    )
+    .await;
     assert_eq!(problem["field"], "phone_number");
     let problem = assert_problem(app.provision(&org, json!({})).await, 422, "missing_target").await;
     assert_eq!(problem["field"], "phone_number");
-    let problem = assert_problem(app.provision(&org, json!({"area_code": "41"})).await, 422, "invalid_area_code").await;
+    let problem = assert_problem(
+        app.provision(&org, json!({"area_code": "41"})).await,
+        422,
+        "invalid_area_code",
+    )
+    .await;
     assert_eq!(problem["field"], "area_code");
-    let problem = assert_problem(app.provision(&org, json!({"area_code": "415", "type": "satellite"})).await, 422, "unknown_number_type").await;
+    let problem = assert_problem(
+        app.provision(&org, json!({"area_code": "415", "type": "satellite"}))
+            .await,
+        422,
+        "unknown_number_type",
+    )
+    .await;
     assert_eq!(problem["field"], "type");
-    let problem = assert_problem(app.delete(&format!("/v1/organizations/{org}/numbers/abc")).await, 400, "invalid_phone_number").await;
+    let problem = assert_problem(
+        app.delete(&format!("/v1/organizations/{org}/numbers/abc"))
+            .await,
+        400,
+        "invalid_phone_number",
+    )
+    .await;
     assert_eq!(problem["field"], "phone_number");
 
-    let problem = assert_problem(app.get("/v1/available-numbers?limit=0").await, 400, "invalid_limit").await;
+    let problem = assert_problem(
+        app.get("/v1/available-numbers?limit=0").await,
+        400,
+        "invalid_limit",
+    )
+    .await;
     assert_eq!(problem["field"], "limit");
-    let problem = assert_problem(app.get("/v1/available-numbers?limit=lots").await, 400, "invalid_parameter").await;
+    let problem = assert_problem(
+        app.get("/v1/available-numbers?limit=lots").await,
+        400,
+        "invalid_parameter",
+    )
+    .await;
     assert_eq!(problem["field"], "limit");
-    let problem = assert_problem(app.get("/v1/available-numbers?type=fax").await, 400, "unknown_number_type").await;
+    let problem = assert_problem(
+        app.get("/v1/available-numbers?type=fax").await,
+        400,
+        "unknown_number_type",
+    )
+    .await;
     assert_eq!(problem["field"], "type");
     assert_problem(app.get("/v1/nothing-here").await, 404, "not_found").await;
 }
 
 async fn a_wrong_or_missing_bearer_token_is_unauthorized(app: &TestApp) {
-    let wrong = app.client.get(app.url("/v1/organizations")).bearer_auth("nope").send().await.unwrap();
+    let wrong = app
+        .client
+        .get(app.url("/v1/organizations"))
+        .bearer_auth("nope")
+        .send()
+        .await
+        .unwrap();
     let problem = assert_problem(wrong, 401, "unauthorized").await;
     assert_eq!(problem["field"], "Authorization");
-    let missing = app.client.get(app.url("/v1/organizations")).send().await.unwrap();
+    let missing = app
+        .client
+        .get(app.url("/v1/organizations"))
+        .send()
+        .await
+        .unwrap();
     assert_problem(missing, 401, "unauthorized").await;
     let health = app.client.get(app.url("/health")).send().await.unwrap();
     assert_eq!(health.status(), 200, "health needs no token");
@@ -62,21 +135,37 @@ async fn a_wrong_or_missing_bearer_token_is_unauthorized(app: &TestApp) {
 
 async fn webhooks_missing_fields_or_signature_are_refused(app: &TestApp) {
     let problem = assert_problem(
-        app.signed_webhook("/webhooks/twilio/messages", &[("MessageSid", "SM1"), ("From", "+15551230000")]).await,
+        app.signed_webhook(
+            "/webhooks/twilio/messages",
+            &[("MessageSid", "SM1"), ("From", "+15551230000")],
+        )
+        .await,
         400,
         "missing_field",
     )
     .await;
     assert_eq!(problem["field"], "To");
     let problem = assert_problem(
-        app.signed_webhook("/webhooks/twilio/messages", &[("To", "+14155550100"), ("From", "+15551230000")]).await,
+        app.signed_webhook(
+            "/webhooks/twilio/messages",
+            &[("To", "+14155550100"), ("From", "+15551230000")],
+        )
+        .await,
         400,
         "missing_field",
     )
     .await;
     assert_eq!(problem["field"], "MessageSid");
     let problem = assert_problem(
-        app.signed_webhook("/webhooks/twilio/messages", &[("MessageSid", "SM1"), ("To", "not a number"), ("From", "+1555")]).await,
+        app.signed_webhook(
+            "/webhooks/twilio/messages",
+            &[
+                ("MessageSid", "SM1"),
+                ("To", "not a number"),
+                ("From", "+1555"),
+            ],
+        )
+        .await,
         400,
         "invalid_field",
     )
@@ -85,7 +174,11 @@ async fn webhooks_missing_fields_or_signature_are_refused(app: &TestApp) {
     let unsigned = app
         .client
         .post(app.url("/webhooks/twilio/messages"))
-        .form(&[("MessageSid", "SM1"), ("To", "+14155550100"), ("From", "+15551230000")])
+        .form(&[
+            ("MessageSid", "SM1"),
+            ("To", "+14155550100"),
+            ("From", "+15551230000"),
+        ])
         .send()
         .await
         .unwrap();
@@ -94,7 +187,11 @@ async fn webhooks_missing_fields_or_signature_are_refused(app: &TestApp) {
         .client
         .post(app.url("/webhooks/twilio/messages"))
         .header("X-Twilio-Signature", "RSOYDt4T1cUTdK1PDd93/VVr8B8=")
-        .form(&[("MessageSid", "SM1"), ("To", "+14155550100"), ("From", "+15551230000")])
+        .form(&[
+            ("MessageSid", "SM1"),
+            ("To", "+14155550100"),
+            ("From", "+15551230000"),
+        ])
         .send()
         .await
         .unwrap();

@@ -5,80 +5,13 @@ use std::time::Duration;
 use reqwest::{Response, StatusCode};
 use secrecy::ExposeSecret;
 use serde_json::{json, Value};
-use sqlx::{Connection, Executor, PgConnection};
 use switchboard_adapters::sandbox::{serve_sandbox, SandboxConfig, SandboxServer};
 use switchboard_adapters::twilio::compute_signature;
 use switchboard_api::config::Settings;
 use switchboard_api::startup::Application;
 
-/// Which event store a test runs on.
-#[derive(Clone, Copy, Debug)]
-pub enum Backend {
-    Sqlite,
-    Postgres,
-}
-
-/// Where the test PostgreSQL server is (trust auth): `SWITCHBOARD_TEST_POSTGRES`, default
-/// `postgres://postgres@127.0.0.1:5432`.
-fn postgres_server() -> String {
-    std::env::var("SWITCHBOARD_TEST_POSTGRES")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into())
-}
-
-/// A fresh database, dropped by [`TestApp::finish`].
-pub enum TestDatabase {
-    Sqlite(std::path::PathBuf),
-    Postgres(String),
-}
-
-impl TestDatabase {
-    /// Creates one, or `None` when PostgreSQL is unreachable outside CI (under `CI=true` that
-    /// is a failure: no PostgreSQL test may be skipped there).
-    pub async fn create(backend: Backend) -> Option<(Self, String)> {
-        let name = format!("switchboard_test_{}", uuid::Uuid::new_v4().simple());
-        match backend {
-            Backend::Sqlite => {
-                let path = std::env::temp_dir().join(format!("{name}.db"));
-                let url = format!("sqlite://{}", path.display());
-                Some((TestDatabase::Sqlite(path), url))
-            }
-            Backend::Postgres => {
-                let server = postgres_server();
-                let mut conn = match PgConnection::connect(&format!("{server}/postgres")).await {
-                    Ok(conn) => conn,
-                    Err(error) if std::env::var("CI").is_ok_and(|v| v == "true") => {
-                        panic!("PostgreSQL is required under CI: {error}")
-                    }
-                    Err(error) => {
-                        eprintln!("skipping: PostgreSQL unavailable at {server}: {error}");
-                        return None;
-                    }
-                };
-                conn.execute(format!(r#"CREATE DATABASE "{name}""#).as_str())
-                    .await
-                    .expect("create the test database");
-                Some((TestDatabase::Postgres(name.clone()), format!("{server}/{name}")))
-            }
-        }
-    }
-
-    async fn drop_database(self) {
-        match self {
-            TestDatabase::Sqlite(path) => {
-                for suffix in ["", "-wal", "-shm"] {
-                    let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
-                }
-            }
-            TestDatabase::Postgres(name) => {
-                if let Ok(mut conn) = PgConnection::connect(&format!("{}/postgres", postgres_server())).await {
-                    let _ = conn
-                        .execute(format!(r#"DROP DATABASE IF EXISTS "{name}" WITH (FORCE)"#).as_str())
-                        .await;
-                }
-            }
-        }
-    }
-}
+pub use switchboard_adapters::test_database::TestBackend as Backend;
+use switchboard_adapters::test_database::TestDatabase;
 
 /// A running server, its sandbox provider and an HTTP client.
 pub struct TestApp {
@@ -96,7 +29,8 @@ pub const API_KEY: &str = "test-admin-key";
 impl TestApp {
     /// Starts the sandbox on port 0 and the server on port 0 against a fresh database.
     pub async fn spawn(backend: Backend) -> Option<TestApp> {
-        let (database, database_url) = TestDatabase::create(backend).await?;
+        let database = TestDatabase::create(backend).await?;
+        let database_url = database.url().to_string();
         let sandbox = serve_sandbox("127.0.0.1:0", SandboxConfig::generate())
             .await
             .expect("start the sandbox");
@@ -118,7 +52,10 @@ impl TestApp {
             ("DATABASE_URL", database_url.to_string()),
             ("BIND_ADDR", "127.0.0.1:0".to_string()),
             ("ADMIN_API_KEY", API_KEY.to_string()),
-            ("TWILIO_ACCOUNT_SID", sandbox.sandbox().account_sid().to_string()),
+            (
+                "TWILIO_ACCOUNT_SID",
+                sandbox.sandbox().account_sid().to_string(),
+            ),
             ("TWILIO_AUTH_TOKEN", token),
             ("TWILIO_API_BASE_URL", sandbox.api_base_url()),
         ];
@@ -126,12 +63,17 @@ impl TestApp {
             env.iter().find(|(k, _)| *k == key).map(|(_, v)| v.clone())
         })
         .expect("settings");
-        Application::start(settings).await.expect("start the server")
+        Application::start(settings)
+            .await
+            .expect("start the server")
     }
 
     /// Stops the server and starts a new one on the same database and sandbox (a restart).
     pub async fn restart(mut self) -> TestApp {
-        let old = std::mem::replace(&mut self.app, Self::start_server(&self.sandbox, &self.database_url).await);
+        let old = std::mem::replace(
+            &mut self.app,
+            Self::start_server(&self.sandbox, &self.database_url).await,
+        );
         old.stop().await;
         self.address = format!("http://{}", self.app.addr());
         self
@@ -188,14 +130,20 @@ impl TestApp {
 
     /// Creates an organization and returns its id.
     pub async fn create_organization(&self, name: &str, plan: &str) -> String {
-        let response = self.post("/v1/organizations", json!({"name": name, "plan": plan})).await;
+        let response = self
+            .post("/v1/organizations", json!({"name": name, "plan": plan}))
+            .await;
         assert_eq!(response.status(), StatusCode::CREATED);
         body(response).await["id"].as_str().unwrap().to_string()
     }
 
     /// Provisions a number by E.164 and returns its JSON.
     pub async fn provision(&self, organization_id: &str, request: Value) -> Response {
-        self.post(&format!("/v1/organizations/{organization_id}/numbers"), request).await
+        self.post(
+            &format!("/v1/organizations/{organization_id}/numbers"),
+            request,
+        )
+        .await
     }
 
     /// Asks the sandbox's customer simulator to deliver a message; returns its JSON answer.
@@ -207,16 +155,27 @@ impl TestApp {
             .send()
             .await
             .expect("simulator request");
-        assert_eq!(response.status(), StatusCode::OK, "simulator refused {request}");
+        assert_eq!(
+            response.status(),
+            StatusCode::OK,
+            "simulator refused {request}"
+        );
         body(response).await
     }
 
     /// Posts a webhook form to our server signed with the sandbox's auth token, as Twilio would.
     pub async fn signed_webhook(&self, path: &str, params: &[(&str, &str)]) -> Response {
         let url = self.url(path);
-        let pairs: Vec<(String, String)> =
-            params.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-        let token = self.sandbox.sandbox().auth_token().expose_secret().to_string();
+        let pairs: Vec<(String, String)> = params
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let token = self
+            .sandbox
+            .sandbox()
+            .auth_token()
+            .expose_secret()
+            .to_string();
         let signature = compute_signature(token.as_bytes(), &url, &pairs);
         self.client
             .post(url)
@@ -229,7 +188,9 @@ impl TestApp {
 
     /// The organization's messages (newest first).
     pub async fn messages(&self, organization_id: &str) -> Vec<Value> {
-        let response = self.get(&format!("/v1/organizations/{organization_id}/messages")).await;
+        let response = self
+            .get(&format!("/v1/organizations/{organization_id}/messages"))
+            .await;
         assert_eq!(response.status(), StatusCode::OK);
         body(response).await["items"].as_array().unwrap().clone()
     }
@@ -250,7 +211,9 @@ impl TestApp {
     /// The `MessageReceived` payloads in the event store for a MessageSid.
     pub async fn recorded_messages(&self, message_sid: &str) -> Vec<Value> {
         sqlx::any::install_default_drivers();
-        let pool = sqlx::AnyPool::connect(&self.database_url).await.expect("db");
+        let pool = sqlx::AnyPool::connect(&self.database_url)
+            .await
+            .expect("db");
         let sql = if self.database_url.starts_with("postgres") {
             "SELECT payload::text AS payload FROM events WHERE aggregate_type = 'Message' AND aggregate_id = $1"
         } else {
@@ -282,7 +245,10 @@ pub async fn assert_problem(response: Response, status: u16, code: &str) -> Valu
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default()
         .to_string();
-    assert!(content_type.starts_with("application/problem+json"), "content type {content_type}");
+    assert!(
+        content_type.starts_with("application/problem+json"),
+        "content type {content_type}"
+    );
     let problem = body(response).await;
     assert_eq!(problem["code"], code, "problem {problem}");
     assert_eq!(problem["status"], status);

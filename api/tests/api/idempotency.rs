@@ -27,10 +27,14 @@ async fn twenty_concurrent_deliveries_of_one_message_sid_record_one(app: &TestAp
         .unwrap()
         .to_string();
     let sid = "SM22222222222222222222222222222222";
-    let request = json!({"from": "+15551230000", "to": number, "body": "burst", "message_sid": sid});
+    let request =
+        json!({"from": "+15551230000", "to": number, "body": "burst", "message_sid": sid});
     let deliveries = (0..20).map(|_| app.customer_sends(request.clone()));
     let answers = futures::future::join_all(deliveries).await;
-    assert!(answers.iter().all(|a| a["status"] == 200), "every delivery is answered 200");
+    assert!(
+        answers.iter().all(|a| a["status"] == 200),
+        "every delivery is answered 200"
+    );
     assert_eq!(app.recorded_messages(sid).await.len(), 1);
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     assert_eq!(app.wait_for_messages(&org, 1).await.len(), 1);

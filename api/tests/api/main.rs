@@ -8,4 +8,5 @@ mod idempotency;
 mod numbers;
 mod openapi;
 mod organizations;
+mod restart;
 mod routing;

@@ -9,14 +9,25 @@ async fn the_whole_flow_routes_inbound_messages_to_the_owner(app: &TestApp) {
     // create -> search -> provision -> inbound routed -> release -> inbound unrouted
     let org = app.create_organization("Flow", "trial").await;
     let found = body(app.get("/v1/available-numbers?area_code=415&limit=1").await).await;
-    let number = found["items"][0]["phone_number"].as_str().unwrap().to_string();
-    assert_eq!(app.provision(&org, json!({"phone_number": number})).await.status(), 201);
+    let number = found["items"][0]["phone_number"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        app.provision(&org, json!({"phone_number": number}))
+            .await
+            .status(),
+        201
+    );
 
     let delivered = app
         .customer_sends(json!({"from": "+15551230000", "to": number, "body": "Hello & <welcome>"}))
         .await;
     assert_eq!(delivered["status"], 200);
-    assert!(delivered["content_type"].as_str().unwrap().starts_with("text/xml"));
+    assert!(delivered["content_type"]
+        .as_str()
+        .unwrap()
+        .starts_with("text/xml"));
     assert!(delivered["twiml"].as_str().unwrap().contains("<Response>"));
     let messages = app.wait_for_messages(&org, 1).await;
     assert_eq!(messages.len(), 1);
@@ -25,22 +36,45 @@ async fn the_whole_flow_routes_inbound_messages_to_the_owner(app: &TestApp) {
     assert_eq!(messages[0]["channel"], "sms");
     assert_eq!(messages[0]["message_sid"], delivered["message_sid"]);
 
-    assert_eq!(app.delete(&format!("/v1/organizations/{org}/numbers/{number}")).await.status(), 204);
+    assert_eq!(
+        app.delete(&format!("/v1/organizations/{org}/numbers/{number}"))
+            .await
+            .status(),
+        204
+    );
     // The sandbox only delivers to numbers it still owns; Twilio would not route a released
     // number either, so the late message is posted as Twilio would have sent it.
     let late = app
         .signed_webhook(
             "/webhooks/twilio/messages",
-            &[("MessageSid", "SMdeadbeefdeadbeefdeadbeefdeadbeef"), ("AccountSid", "ACx"), ("From", "+15551230000"), ("To", &number), ("Body", "still there?")],
+            &[
+                ("MessageSid", "SMdeadbeefdeadbeefdeadbeefdeadbeef"),
+                ("AccountSid", "ACx"),
+                ("From", "+15551230000"),
+                ("To", &number),
+                ("Body", "still there?"),
+            ],
         )
         .await;
     assert_eq!(late.status(), 200);
-    assert_eq!(late.text().await.unwrap(), r#"<?xml version="1.0" encoding="UTF-8"?><Response></Response>"#);
-    let recorded = app.recorded_messages("SMdeadbeefdeadbeefdeadbeefdeadbeef").await;
+    assert_eq!(
+        late.text().await.unwrap(),
+        r#"<?xml version="1.0" encoding="UTF-8"?><Response></Response>"#
+    );
+    let recorded = app
+        .recorded_messages("SMdeadbeefdeadbeefdeadbeefdeadbeef")
+        .await;
     assert_eq!(recorded.len(), 1);
-    assert_eq!(recorded[0]["MessageReceived"]["message"]["routing"]["kind"], "unrouted");
+    assert_eq!(
+        recorded[0]["MessageReceived"]["message"]["routing"]["kind"],
+        "unrouted"
+    );
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-    assert_eq!(app.messages(&org).await.len(), 1, "the former owner gets no new message");
+    assert_eq!(
+        app.messages(&org).await.len(),
+        1,
+        "the former owner gets no new message"
+    );
 }
 
 async fn whatsapp_messages_keep_their_channel_and_profile(app: &TestApp) {
@@ -62,18 +96,28 @@ async fn whatsapp_messages_keep_their_channel_and_profile(app: &TestApp) {
     assert_eq!(messages[0]["from"], "whatsapp:+15551230000");
     assert_eq!(messages[0]["to"], format!("whatsapp:{number}"));
     assert_eq!(messages[0]["profile_name"], "Ana");
-    assert_eq!(messages[0]["media_urls"], json!(["https://example.com/a.jpg"]));
+    assert_eq!(
+        messages[0]["media_urls"],
+        json!(["https://example.com/a.jpg"])
+    );
 }
 
 async fn a_message_to_a_number_nobody_holds_is_recorded_as_unrouted(app: &TestApp) {
     let response = app
         .signed_webhook(
             "/webhooks/twilio/messages",
-            &[("MessageSid", "SM00000000000000000000000000000001"), ("From", "+15551230000"), ("To", "+19995550100"), ("Body", "anyone?")],
+            &[
+                ("MessageSid", "SM00000000000000000000000000000001"),
+                ("From", "+15551230000"),
+                ("To", "+19995550100"),
+                ("Body", "anyone?"),
+            ],
         )
         .await;
     assert_eq!(response.status(), 200);
-    let recorded = app.recorded_messages("SM00000000000000000000000000000001").await;
+    let recorded = app
+        .recorded_messages("SM00000000000000000000000000000001")
+        .await;
     assert_eq!(recorded.len(), 1);
     let message = &recorded[0]["MessageReceived"]["message"];
     assert_eq!(message["routing"]["kind"], "unrouted");
