@@ -2,6 +2,7 @@
 //! in `.env.example`; secrets are `SecretString`s so they never print.
 
 use secrecy::SecretString;
+use switchboard_domain::E164;
 
 /// Which telephony provider the server talks to, chosen from the credentials present.
 #[derive(Clone, Debug)]
@@ -43,6 +44,9 @@ pub struct Settings {
     pub provider: ProviderSettings,
     /// `ADMIN_API_KEY`: the bearer token of `/v1`; unset means one is generated and printed.
     pub admin_api_key: Option<SecretString>,
+    /// `SHARED_NUMBER`: the platform's shared number (E.164) that organizations without a
+    /// dedicated number are reached on (`join <code>`); unset: no shared number.
+    pub shared_number: Option<E164>,
 }
 
 /// The default `DATABASE_URL`.
@@ -52,14 +56,25 @@ pub const DEFAULT_BIND_ADDR: &str = "127.0.0.1:8080";
 /// The default `TWILIO_API_BASE_URL`.
 pub const DEFAULT_TWILIO_API_BASE_URL: &str = "https://api.twilio.com";
 
-/// A required companion variable is missing.
+/// The configuration is incomplete or invalid.
 #[derive(Debug, thiserror::Error)]
-#[error("{present} is set but {missing} is not")]
-pub struct ConfigError {
-    /// The variable that is set.
-    pub present: &'static str,
-    /// The one it needs.
-    pub missing: &'static str,
+pub enum ConfigError {
+    /// A required companion variable is missing.
+    #[error("{present} is set but {missing} is not")]
+    Missing {
+        /// The variable that is set.
+        present: &'static str,
+        /// The one it needs.
+        missing: &'static str,
+    },
+    /// A variable's value is invalid.
+    #[error("{key}: {reason}")]
+    Invalid {
+        /// The variable.
+        key: &'static str,
+        /// Why.
+        reason: String,
+    },
 }
 
 impl Settings {
@@ -79,7 +94,7 @@ impl Settings {
     pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         let secret = |key: &str| get(key).map(SecretString::from);
         let require = |present: &'static str, missing: &'static str| {
-            get(missing).ok_or(ConfigError { present, missing })
+            get(missing).ok_or(ConfigError::Missing { present, missing })
         };
         let provider = if get("TWILIO_ACCOUNT_SID").is_some() || get("TWILIO_AUTH_TOKEN").is_some()
         {
@@ -105,6 +120,14 @@ impl Settings {
             public_base_url: get("PUBLIC_BASE_URL").map(|u| u.trim_end_matches('/').to_string()),
             provider,
             admin_api_key: secret("ADMIN_API_KEY"),
+            shared_number: get("SHARED_NUMBER")
+                .map(|n| {
+                    E164::parse(&n).map_err(|e| ConfigError::Invalid {
+                        key: "SHARED_NUMBER",
+                        reason: e.to_string(),
+                    })
+                })
+                .transpose()?,
         })
     }
 }

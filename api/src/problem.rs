@@ -6,8 +6,10 @@ use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object};
 use switchboard_application::ports::ProviderError;
 use switchboard_application::AppError;
+use switchboard_domain::conversation::ConversationError;
 use switchboard_domain::organization::OrganizationError;
 use switchboard_domain::phone_number::PhoneNumberError;
+use switchboard_domain::quota::QuotaError;
 
 /// A problem detail (RFC 9457 §3) with Switchboard's extensions.
 #[derive(Clone, Debug, PartialEq, Object)]
@@ -201,6 +203,33 @@ impl From<AppError> for ApiError {
                 status_code(StatusCode::CONFLICT, "conflict", error.to_string())
             }
             AppError::Provider(provider) => provider_problem(provider),
+            AppError::Quota(QuotaError::QuotaExhausted { .. }) => status_code(
+                StatusCode::CONFLICT,
+                "quota_exhausted",
+                "the plan's messages for this billing period are used up".into(),
+            ),
+            AppError::Quota(QuotaError::WrongPeriod { .. }) => {
+                status_code(StatusCode::CONFLICT, "conflict", error.to_string())
+            }
+            AppError::Conversation(ConversationError::RecipientOptedOut) => status_code(
+                StatusCode::CONFLICT,
+                "recipient_opted_out",
+                "the recipient opted out (STOP); they must opt back in (START) first".into(),
+            )
+            .with_field("to"),
+            AppError::Conversation(ConversationError::WhatsappWindowClosed { .. }) => status_code(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "whatsapp_window_closed",
+                "more than 24 hours since the customer's last message: send an approved template \
+                 (content_sid)"
+                    .into(),
+            )
+            .with_field("content_sid"),
+            AppError::NoSendingNumber => status_code(
+                StatusCode::CONFLICT,
+                "no_sending_number",
+                "the organization has no number and no shared number is configured".into(),
+            ),
             AppError::Contention(what) => status_code(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "contention",

@@ -14,8 +14,8 @@ use switchboard_adapters::event_store::{Database, SqlGlobalLog};
 use switchboard_adapters::sandbox::{Sandbox, SandboxConfig, SANDBOX_PATH_PREFIX};
 use switchboard_adapters::twilio::{TwilioClient, TwilioClientConfig};
 use switchboard_application::ports::{GlobalLog, TelephonyProvider, WebhookConfig};
-use switchboard_application::{Switchboard, SystemClock};
-use switchboard_projections::Projector;
+use switchboard_application::{Dependencies, RequestContext, Switchboard, SystemClock};
+use switchboard_projections::{OrganizationDirectoryView, Projector};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
@@ -60,6 +60,7 @@ pub struct Application {
     shutdown: watch::Sender<bool>,
     server: JoinHandle<std::io::Result<()>>,
     projector: JoinHandle<()>,
+    scheduler: JoinHandle<()>,
     database: Database,
 }
 
@@ -143,14 +144,16 @@ impl Application {
             sms_method: "POST".into(),
             status_callback: format!("{public_base_url}/webhooks/twilio/status"),
         };
-        let app = Switchboard::new(
-            database.event_repository(),
+        let app = Switchboard::new(Dependencies {
+            repository: database.event_repository(),
             provider,
-            provider_name,
+            provider_name: provider_name.to_string(),
             webhooks,
-            Arc::new(SystemClock),
-            log_port.clone(),
-        );
+            clock: Arc::new(SystemClock),
+            log: log_port.clone(),
+            directory: Arc::new(OrganizationDirectoryView::new(database.any().clone())),
+            shared_number: settings.shared_number.clone(),
+        });
         let generated_key = settings.admin_api_key.is_none();
         let admin_api_key = settings
             .admin_api_key
@@ -169,6 +172,8 @@ impl Application {
 
         let (shutdown, shutdown_rx) = watch::channel(false);
         let projector_task = tokio::spawn(projector.run(shutdown_rx.clone()));
+        let scheduler_task =
+            tokio::spawn(quota_reset_scheduler(state.clone(), shutdown_rx.clone()));
 
         let api = openapi_service().server(format!("http://{addr}"));
         let spec_yaml = api.spec_yaml();
@@ -216,6 +221,7 @@ impl Application {
             shutdown,
             server,
             projector: projector_task,
+            scheduler: scheduler_task,
             database,
         })
     }
@@ -246,6 +252,7 @@ impl Application {
         let _ = self.shutdown.send(true);
         let _ = self.server.await;
         let _ = self.projector.await;
+        let _ = self.scheduler.await;
         self.database.close().await;
     }
 
@@ -254,6 +261,30 @@ impl Application {
         shutdown_signal().await;
         tracing::info!("shutting down");
         self.stop().await;
+    }
+}
+
+/// How often the quota-reset scheduler looks for organizations whose new billing period has not
+/// started yet.
+const QUOTA_RESET_INTERVAL: Duration = Duration::from_secs(60);
+
+/// Emits `QuotaReset` for every organization entering a new billing period: at start-up, then
+/// every minute. Idempotent (the event store allows one reset per organization and period), so
+/// several processes can run it.
+async fn quota_reset_scheduler(state: Arc<AppState>, mut shutdown: watch::Receiver<bool>) {
+    let context = RequestContext {
+        request_id: "quota-reset-scheduler".into(),
+        actor: "scheduler".into(),
+    };
+    loop {
+        match state.app.reset_quotas(&context).await {
+            Ok(count) => tracing::debug!(organizations = count, "quota periods checked"),
+            Err(error) => tracing::warn!(%error, "quota reset pass failed; retrying next tick"),
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(QUOTA_RESET_INTERVAL) => {}
+            _ = shutdown.wait_for(|stopped| *stopped) => return,
+        }
     }
 }
 

@@ -1,7 +1,10 @@
 use cqrs_es::AggregateError;
+use switchboard_domain::conversation::ConversationError;
 use switchboard_domain::message::MessageError;
 use switchboard_domain::organization::OrganizationError;
 use switchboard_domain::phone_number::PhoneNumberError;
+use switchboard_domain::quota::QuotaError;
+use switchboard_domain::shared_number::SharedNumberError;
 
 use crate::ports::{ProviderError, StoreError};
 
@@ -18,6 +21,15 @@ pub enum AppError {
     /// The message's rules refused the command.
     #[error(transparent)]
     Message(#[from] MessageError),
+    /// The quota refused (outbound sends beyond the plan).
+    #[error(transparent)]
+    Quota(#[from] QuotaError),
+    /// The conversation's rules refused an outbound send.
+    #[error(transparent)]
+    Conversation(#[from] ConversationError),
+    /// The organization has no number to send from (no dedicated number, no shared number).
+    #[error("the organization has no number to send from")]
+    NoSendingNumber,
     /// The organization does not hold that number.
     #[error("the organization does not hold {0}")]
     NumberNotHeld(String),
@@ -46,5 +58,11 @@ impl AppError {
             | AggregateError::DeserializationError(e)
             | AggregateError::UnexpectedError(e) => AppError::Store(StoreError::from_error(e)),
         }
+    }
+}
+
+impl From<SharedNumberError> for AppError {
+    fn from(error: SharedNumberError) -> Self {
+        match error {}
     }
 }

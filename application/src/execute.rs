@@ -1,6 +1,8 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
+use crate::{AppError, RequestContext, Switchboard};
+
 use cqrs_es::event_sink::EventSink;
 use cqrs_es::persist::{EventStoreAggregateContext, PersistedEventRepository, PersistedEventStore};
 use cqrs_es::{Aggregate, AggregateContext, AggregateError, EventStore};
@@ -69,4 +71,44 @@ where
 {
     let context: EventStoreAggregateContext<A> = store.load_aggregate(id).await?;
     Ok(context.aggregate)
+}
+
+impl<R: PersistedEventRepository + Clone> Switchboard<R> {
+    /// Runs `command` on stream `id` of `store` with the request context as metadata, mapping
+    /// refusals to [`AppError`] and waking in-process projectors when events were committed.
+    pub(crate) async fn run<A>(
+        &self,
+        store: &PersistedEventStore<R, A>,
+        id: &str,
+        command: A::Command,
+        context: &RequestContext,
+    ) -> Result<A, AppError>
+    where
+        A: Aggregate<Services = ()> + Clone,
+        A::Command: Clone,
+        A::Error: Into<AppError>,
+    {
+        let (state, committed) = execute(store, &(), id, command, context.metadata())
+            .await
+            .map_err(|e| AppError::from_aggregate(e, A::TYPE))?;
+        if committed > 0 {
+            self.log.notify_append();
+        }
+        Ok(state)
+    }
+
+    /// Loads stream `id` of `store`.
+    pub(crate) async fn state<A>(
+        &self,
+        store: &PersistedEventStore<R, A>,
+        id: &str,
+    ) -> Result<A, AppError>
+    where
+        A: Aggregate,
+        A::Error: Into<AppError>,
+    {
+        load(store, id)
+            .await
+            .map_err(|e| AppError::from_aggregate(e, A::TYPE))
+    }
 }

@@ -6,7 +6,6 @@ use switchboard_domain::phone_number::{
 };
 use switchboard_domain::{Capabilities, NumberType, OrganizationId, RequestId, E164};
 
-use crate::execute::{execute, load};
 use crate::ports::{
     AvailableNumber, AvailableNumberQuery, ProviderError, PurchaseRequest, PurchaseTarget,
 };
@@ -284,9 +283,7 @@ impl<R: PersistedEventRepository + Clone> Switchboard<R> {
     }
 
     pub(crate) async fn phone_number(&self, phone_number: &E164) -> Result<PhoneNumber, AppError> {
-        load(&self.numbers, phone_number.as_str())
-            .await
-            .map_err(|e| AppError::from_aggregate(e, "phone number"))
+        self.state(&self.numbers, phone_number.as_str()).await
     }
 
     async fn run_number(
@@ -295,19 +292,8 @@ impl<R: PersistedEventRepository + Clone> Switchboard<R> {
         command: PhoneNumberCommand,
         context: &RequestContext,
     ) -> Result<PhoneNumber, AppError> {
-        let (number, committed) = execute(
-            &self.numbers,
-            &(),
-            phone_number.as_str(),
-            command,
-            context.metadata(),
-        )
-        .await
-        .map_err(|e| AppError::from_aggregate(e, "phone number"))?;
-        if committed > 0 {
-            self.log.notify_append();
-        }
-        Ok(number)
+        self.run(&self.numbers, phone_number.as_str(), command, context)
+            .await
     }
 
     async fn fail_request(

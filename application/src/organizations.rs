@@ -1,9 +1,8 @@
 use chrono::{DateTime, Utc};
 use cqrs_es::persist::PersistedEventRepository;
 use switchboard_domain::organization::{Organization, OrganizationCommand, OrganizationError};
-use switchboard_domain::{OrganizationId, OrganizationName, Plan, E164};
+use switchboard_domain::{JoinCode, OrganizationId, OrganizationName, Plan, Settings, E164};
 
-use crate::execute::{execute, load};
 use crate::{AppError, RequestContext, Switchboard};
 
 /// A validated request to create an organization.
@@ -47,6 +46,10 @@ pub struct OrganizationDetails {
     pub plan: Plan,
     /// Numbers held.
     pub numbers: Vec<E164>,
+    /// Messaging settings.
+    pub settings: Settings,
+    /// The code for the shared number.
+    pub join_code: Option<JoinCode>,
     /// Created.
     pub created_at: DateTime<Utc>,
     /// Last changed.
@@ -54,7 +57,7 @@ pub struct OrganizationDetails {
 }
 
 impl OrganizationDetails {
-    fn from_aggregate(org: &Organization) -> Result<Self, AppError> {
+    pub(crate) fn from_aggregate(org: &Organization) -> Result<Self, AppError> {
         let (Some(id), Some(profile), Some(created_at)) =
             (org.id(), org.profile(), org.created_at())
         else {
@@ -67,6 +70,8 @@ impl OrganizationDetails {
             industry: profile.industry.clone(),
             plan: org.plan(),
             numbers: org.numbers().iter().cloned().collect(),
+            settings: org.settings().clone(),
+            join_code: org.join_code().cloned(),
             created_at,
             updated_at: org.updated_at().unwrap_or(created_at),
         })
@@ -91,6 +96,7 @@ impl<R: PersistedEventRepository + Clone> Switchboard<R> {
             description: new.description,
             industry: new.industry,
             plan: new.plan,
+            join_code: JoinCode::generate(uuid::Uuid::new_v4()),
             created_at: self.clock.now(),
         };
         let org = self.run_organization(id, command, context).await?;
@@ -154,9 +160,7 @@ impl<R: PersistedEventRepository + Clone> Switchboard<R> {
         &self,
         id: OrganizationId,
     ) -> Result<Organization, AppError> {
-        let org = load(&self.organizations, &id.to_string())
-            .await
-            .map_err(|e| AppError::from_aggregate(e, "organization"))?;
+        let org: Organization = self.state(&self.organizations, &id.to_string()).await?;
         match (org.id(), org.is_active()) {
             (None, _) => Err(OrganizationError::NotFound.into()),
             (Some(organization_id), false) => {
@@ -172,18 +176,7 @@ impl<R: PersistedEventRepository + Clone> Switchboard<R> {
         command: OrganizationCommand,
         context: &RequestContext,
     ) -> Result<Organization, AppError> {
-        let (org, committed) = execute(
-            &self.organizations,
-            &(),
-            &id.to_string(),
-            command,
-            context.metadata(),
-        )
-        .await
-        .map_err(|e| AppError::from_aggregate(e, "organization"))?;
-        if committed > 0 {
-            self.log.notify_append();
-        }
-        Ok(org)
+        self.run(&self.organizations, &id.to_string(), command, context)
+            .await
     }
 }

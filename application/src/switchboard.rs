@@ -1,48 +1,91 @@
 use std::sync::Arc;
 
 use cqrs_es::persist::{PersistedEventRepository, PersistedEventStore};
+use switchboard_domain::conversation::Conversation;
 use switchboard_domain::message::Message;
 use switchboard_domain::organization::Organization;
 use switchboard_domain::phone_number::PhoneNumber;
+use switchboard_domain::quota::Quota;
+use switchboard_domain::shared_number::SharedNumberMember;
+use switchboard_domain::E164;
 
-use crate::ports::{GlobalLog, TelephonyProvider, WebhookConfig};
+use crate::keyed_lock::KeyedLock;
+use crate::ports::{GlobalLog, OrganizationDirectory, TelephonyProvider, WebhookConfig};
 use crate::Clock;
+
+/// Events between snapshots of the streams that grow with traffic (quota, conversation): loading
+/// one reads its snapshot and at most this many events, whatever its history (invariant 7).
+pub const SNAPSHOT_EVERY: usize = 50;
+
+/// What the application is wired with.
+pub struct Dependencies<R> {
+    /// The cqrs-es event repository.
+    pub repository: R,
+    /// The telephony provider.
+    pub provider: Arc<dyn TelephonyProvider>,
+    /// Recorded on `NumberProvisioned`: `twilio`, `signalwire` or `sandbox`.
+    pub provider_name: String,
+    /// The URLs set on every number (built from `PUBLIC_BASE_URL`).
+    pub webhooks: WebhookConfig,
+    /// Where "now" comes from.
+    pub clock: Arc<dyn Clock>,
+    /// Told after each commit, so in-process projectors wake at once.
+    pub log: Arc<dyn GlobalLog>,
+    /// Join codes and active organizations (a read model).
+    pub directory: Arc<dyn OrganizationDirectory>,
+    /// The platform's shared number (`SHARED_NUMBER`), if configured.
+    pub shared_number: Option<E164>,
+}
 
 /// The application: every use case, over one event repository `R` and the ports.
 pub struct Switchboard<R: PersistedEventRepository + Clone> {
     pub(crate) organizations: PersistedEventStore<R, Organization>,
     pub(crate) numbers: PersistedEventStore<R, PhoneNumber>,
     pub(crate) messages: PersistedEventStore<R, Message>,
+    pub(crate) quotas: PersistedEventStore<R, Quota>,
+    pub(crate) conversations: PersistedEventStore<R, Conversation>,
+    pub(crate) members: PersistedEventStore<R, SharedNumberMember>,
     pub(crate) provider: Arc<dyn TelephonyProvider>,
     pub(crate) provider_name: String,
     pub(crate) webhooks: WebhookConfig,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) log: Arc<dyn GlobalLog>,
+    pub(crate) directory: Arc<dyn OrganizationDirectory>,
+    pub(crate) shared_number: Option<E164>,
+    pub(crate) locks: KeyedLock,
 }
 
 impl<R: PersistedEventRepository + Clone> Switchboard<R> {
     /// Wires the use cases.
-    ///
-    /// - `provider_name`: recorded on `NumberProvisioned` (`twilio`, `signalwire`, `sandbox`).
-    /// - `webhooks`: the URLs set on every number (built from `PUBLIC_BASE_URL`).
-    /// - `log`: told after each commit, so in-process projectors wake at once.
-    pub fn new(
-        repository: R,
-        provider: Arc<dyn TelephonyProvider>,
-        provider_name: impl Into<String>,
-        webhooks: WebhookConfig,
-        clock: Arc<dyn Clock>,
-        log: Arc<dyn GlobalLog>,
-    ) -> Self {
-        Self {
-            organizations: PersistedEventStore::new_event_store(repository.clone()),
-            numbers: PersistedEventStore::new_event_store(repository.clone()),
-            messages: PersistedEventStore::new_event_store(repository),
+    pub fn new(dependencies: Dependencies<R>) -> Self {
+        let Dependencies {
+            repository,
             provider,
-            provider_name: provider_name.into(),
+            provider_name,
             webhooks,
             clock,
             log,
+            directory,
+            shared_number,
+        } = dependencies;
+        Self {
+            organizations: PersistedEventStore::new_event_store(repository.clone()),
+            numbers: PersistedEventStore::new_event_store(repository.clone()),
+            messages: PersistedEventStore::new_event_store(repository.clone()),
+            quotas: PersistedEventStore::new_snapshot_store(repository.clone(), SNAPSHOT_EVERY),
+            conversations: PersistedEventStore::new_snapshot_store(
+                repository.clone(),
+                SNAPSHOT_EVERY,
+            ),
+            members: PersistedEventStore::new_event_store(repository),
+            provider,
+            provider_name,
+            webhooks,
+            clock,
+            log,
+            directory,
+            shared_number,
+            locks: KeyedLock::default(),
         }
     }
 
@@ -54,5 +97,10 @@ impl<R: PersistedEventRepository + Clone> Switchboard<R> {
     /// The provider's name.
     pub fn provider_name(&self) -> &str {
         &self.provider_name
+    }
+
+    /// The shared number, if configured.
+    pub fn shared_number(&self) -> Option<&E164> {
+        self.shared_number.as_ref()
     }
 }

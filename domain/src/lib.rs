@@ -1,12 +1,16 @@
-//! Switchboard's domain: the `Organization`, `PhoneNumber` and `InboundMessage` aggregates, their
+//! Switchboard's domain: the `Organization`, `PhoneNumber`, `Message`, `Quota`, `Conversation`
+//! and `SharedNumberMember` aggregates, their
 //! commands, events and errors, and the value objects every command is built from.
 //!
 //! Nothing here does I/O: ids and timestamps arrive in commands, so `handle` is deterministic and
 //! every rule is tested with `cqrs_es::test::TestFramework` beside its aggregate.
 
+pub mod conversation;
 pub mod message;
 pub mod organization;
 pub mod phone_number;
+pub mod quota;
+pub mod shared_number;
 pub mod values;
 
 pub use values::*;

@@ -12,7 +12,9 @@ mod projector;
 mod routing_table;
 
 pub use messages::{MessageRow, MessagesPage, MessagesView};
-pub use organizations::{OrganizationRow, OrganizationsPage, OrganizationsView};
+pub use organizations::{
+    OrganizationDirectoryView, OrganizationRow, OrganizationsPage, OrganizationsView,
+};
 pub use projection::Projection;
 pub use projector::{Projector, ProjectorError};
 pub use routing_table::{RoutingEntry, RoutingTable};

@@ -5,8 +5,8 @@ use switchboard_domain::message::{Message, MessageEvent, Routing};
 
 use crate::projection::{payload, Projection};
 
-/// The messages read model: every message with its organization (none when unrouted), newest
-/// first per organization.
+/// The messages read model: every message, both directions, with its organization (none when
+/// unrouted), inbound outcome and current delivery status, newest first per organization.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct MessagesView;
 
@@ -29,8 +29,12 @@ pub struct MessageRow {
     pub media_urls: Vec<String>,
     /// WhatsApp profile name.
     pub profile_name: Option<String>,
-    /// `received` for inbound.
+    /// `received` for inbound; the delivery status for outbound.
     pub status: String,
+    /// Inbound: what the rules decided (`accepted`, `refused_quota`, …).
+    pub outcome: Option<String>,
+    /// Twilio's `ErrorCode` of a failed delivery.
+    pub error_code: Option<i64>,
     /// RFC 3339.
     pub created_at: String,
 }
@@ -57,7 +61,7 @@ impl MessagesView {
     ) -> Result<MessagesPage, sqlx::Error> {
         let rows = sqlx::query(
             "SELECT message_sid, log_position, direction, channel, from_address, to_address, body,
-                    media_urls, profile_name, status, created_at
+                    media_urls, profile_name, status, outcome, error_code, created_at
                FROM messages_view
               WHERE organization_id = $1 AND log_position < $2
               ORDER BY log_position DESC
@@ -83,6 +87,8 @@ impl MessagesView {
                 media_urls: serde_json::from_str(&media).unwrap_or_default(),
                 profile_name: row.try_get("profile_name")?,
                 status: row.try_get("status")?,
+                outcome: row.try_get("outcome")?,
+                error_code: row.try_get("error_code")?,
                 created_at: row.try_get("created_at")?,
             });
         }
@@ -141,6 +147,53 @@ impl Projection for MessagesView {
                 .bind(serde_json::to_string(&media).unwrap_or_else(|_| "[]".into()))
                 .bind(message.profile_name)
                 .bind(received_at.to_rfc3339())
+                .execute(&mut *tx)
+                .await?;
+            }
+            MessageEvent::InboundOutcomeDecided { outcome, .. } => {
+                sqlx::query("UPDATE messages_view SET outcome = $1 WHERE message_sid = $2")
+                    .bind(outcome.as_str())
+                    .bind(&event.aggregate_id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            MessageEvent::MessageSent {
+                message,
+                status,
+                sent_at,
+            } => {
+                sqlx::query(
+                    "INSERT INTO messages_view (message_sid, log_position, organization_id,
+                         direction, channel, from_address, to_address, body, media_urls,
+                         profile_name, status, created_at)
+                     VALUES ($1, $2, $3, 'outbound', $4, $5, $6, $7, $8, NULL, $9, $10)
+                     ON CONFLICT (message_sid) DO NOTHING",
+                )
+                .bind(&event.aggregate_id)
+                .bind(event.log_position.position)
+                .bind(message.organization_id.to_string())
+                .bind(message.channel.as_str())
+                .bind(message.from)
+                .bind(message.to)
+                .bind(message.body.unwrap_or_default())
+                .bind(serde_json::to_string(&message.media_urls).unwrap_or_else(|_| "[]".into()))
+                .bind(status.as_str())
+                .bind(sent_at.to_rfc3339())
+                .execute(&mut *tx)
+                .await?;
+            }
+            MessageEvent::MessageStatusChanged {
+                status, error_code, ..
+            } => {
+                // The aggregate only records forward moves, and the log is applied in order, so
+                // the latest event is the current status.
+                sqlx::query(
+                    "UPDATE messages_view SET status = $1, error_code = COALESCE($2, error_code)
+                      WHERE message_sid = $3",
+                )
+                .bind(status.as_str())
+                .bind(error_code.map(i64::from))
+                .bind(&event.aggregate_id)
                 .execute(&mut *tx)
                 .await?;
             }

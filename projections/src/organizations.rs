@@ -1,7 +1,8 @@
 use async_trait::async_trait;
 use sqlx::{AnyConnection, AnyPool, Row};
-use switchboard_application::ports::RecordedEvent;
+use switchboard_application::ports::{OrganizationDirectory, RecordedEvent, StoreError};
 use switchboard_domain::organization::{Organization, OrganizationEvent};
+use switchboard_domain::{JoinCode, OrganizationId};
 
 use crate::projection::{payload, Projection};
 
@@ -160,8 +161,69 @@ impl Projection for OrganizationsView {
                 .execute(&mut *tx)
                 .await?;
             }
+            OrganizationEvent::JoinCodeAssigned { join_code } => {
+                sqlx::query(
+                    "UPDATE organizations_view SET join_code = $1 WHERE organization_id = $2",
+                )
+                .bind(join_code.as_str())
+                .bind(&event.aggregate_id)
+                .execute(&mut *tx)
+                .await?;
+            }
             _ => {}
         }
         Ok(())
+    }
+}
+
+/// The organization directory over this read model.
+#[derive(Clone, Debug)]
+pub struct OrganizationDirectoryView {
+    pool: AnyPool,
+}
+
+impl OrganizationDirectoryView {
+    /// Over the read-model pool.
+    pub fn new(pool: AnyPool) -> Self {
+        Self { pool }
+    }
+}
+
+#[async_trait]
+impl OrganizationDirectory for OrganizationDirectoryView {
+    async fn by_join_code(&self, code: &JoinCode) -> Result<Option<OrganizationId>, StoreError> {
+        let row = sqlx::query(
+            "SELECT organization_id FROM organizations_view
+              WHERE join_code = $1 AND deleted_at IS NULL",
+        )
+        .bind(code.as_str())
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(StoreError::from_error)?;
+        row.map(|row| {
+            let id: String = row
+                .try_get("organization_id")
+                .map_err(StoreError::from_error)?;
+            id.parse().map_err(StoreError::from_error)
+        })
+        .transpose()
+    }
+
+    async fn active_organizations(&self) -> Result<Vec<OrganizationId>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT organization_id FROM organizations_view WHERE deleted_at IS NULL
+              ORDER BY created_position",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(StoreError::from_error)?;
+        rows.iter()
+            .map(|row| {
+                let id: String = row
+                    .try_get("organization_id")
+                    .map_err(StoreError::from_error)?;
+                id.parse().map_err(StoreError::from_error)
+            })
+            .collect()
     }
 }

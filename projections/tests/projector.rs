@@ -12,7 +12,7 @@ use switchboard_adapters::test_database::{TestBackend, TestDatabase};
 use switchboard_application::execute;
 use switchboard_application::ports::GlobalLog;
 use switchboard_domain::organization::{Organization, OrganizationCommand};
-use switchboard_domain::{OrganizationId, OrganizationName, Plan};
+use switchboard_domain::{JoinCode, OrganizationId, OrganizationName, Plan};
 use switchboard_projections::{OrganizationsView, Projector};
 
 struct Fixture {
@@ -59,6 +59,7 @@ impl Fixture {
                 description: None,
                 industry: None,
                 plan: Plan::Trial,
+                join_code: JoinCode::generate(uuid::Uuid::new_v4()),
                 created_at: Utc::now(),
             },
         )
@@ -95,6 +96,9 @@ async fn catch_up_to(projector: &Projector, expected: u64) -> u64 {
     applied
 }
 
+/// Creating an organization records two events (`OrganizationCreated`, `JoinCodeAssigned`).
+const PER_CREATE: u64 = 2;
+
 /// Each organization event reaches every projection (3 of them), which ignores what it does
 /// not use; `catch_up` counts per projection.
 const PROJECTIONS: u64 = 3;
@@ -107,7 +111,10 @@ async fn the_projector_catches_up_after_a_restart(backend: TestBackend) {
         fx.create(&format!("Org {i}")).await;
     }
     let first = fx.projector();
-    assert_eq!(catch_up_to(&first, 3 * PROJECTIONS).await, 3 * PROJECTIONS);
+    assert_eq!(
+        catch_up_to(&first, 3 * PER_CREATE * PROJECTIONS).await,
+        3 * PER_CREATE * PROJECTIONS
+    );
     drop(first);
 
     // While no projector runs: two more, one renamed and upgraded, one deleted.
@@ -134,8 +141,8 @@ async fn the_projector_catches_up_after_a_restart(backend: TestBackend) {
 
     let restarted = fx.projector();
     assert_eq!(
-        catch_up_to(&restarted, 4 * PROJECTIONS).await,
-        4 * PROJECTIONS
+        catch_up_to(&restarted, (2 * PER_CREATE + 2) * PROJECTIONS).await,
+        (2 * PER_CREATE + 2) * PROJECTIONS
     );
     assert_eq!(
         fx.names().await,
@@ -154,8 +161,9 @@ async fn the_projector_catches_up_after_a_restart(backend: TestBackend) {
 
     let before = fx.names().await;
     let rebuilt = restarted.rebuild().await.unwrap();
-    let rebuilt = rebuilt + catch_up_to(&restarted, 7 * PROJECTIONS - rebuilt).await;
-    assert_eq!(rebuilt, 7 * PROJECTIONS);
+    let total = (5 * PER_CREATE + 2) * PROJECTIONS;
+    let rebuilt = rebuilt + catch_up_to(&restarted, total - rebuilt).await;
+    assert_eq!(rebuilt, total);
     assert_eq!(
         fx.names().await,
         before,
@@ -174,8 +182,8 @@ async fn two_projectors_never_apply_the_same_batch(backend: TestBackend) {
     let (a, b) = (fx.projector(), fx.projector());
     let (applied_a, applied_b) = tokio::join!(a.catch_up(), b.catch_up());
     let together = applied_a.unwrap() + applied_b.unwrap();
-    let rest = catch_up_to(&a, 40 * PROJECTIONS - together).await;
-    assert_eq!(together + rest, 40 * PROJECTIONS);
+    let rest = catch_up_to(&a, 40 * PER_CREATE * PROJECTIONS - together).await;
+    assert_eq!(together + rest, 40 * PER_CREATE * PROJECTIONS);
     assert_eq!(fx.names().await.len(), 40);
     fx.finish().await;
 }
@@ -209,10 +217,10 @@ async fn concurrent_writers_are_never_skipped(backend: TestBackend) {
         writer.unwrap();
     }
     let tailed = tailing.await.unwrap();
-    let applied = tailed + catch_up_to(&projector, 200 * PROJECTIONS - tailed).await;
+    let applied = tailed + catch_up_to(&projector, 200 * PER_CREATE * PROJECTIONS - tailed).await;
     assert_eq!(
         applied,
-        200 * PROJECTIONS,
+        200 * PER_CREATE * PROJECTIONS,
         "every event applied exactly once"
     );
     assert_eq!(fx.names().await.len(), 200);

@@ -15,7 +15,7 @@ const WEBHOOK_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 const WEBHOOK_TOTAL_TIMEOUT: Duration = Duration::from_secs(15);
 
 /// A stateful, Twilio-compatible local server for one account: its inventory, the numbers it
-/// owns and the customer simulator. Clones share the same state (an `Arc<Mutex<…>>`), so a test
+/// owns, the messages it sent (with their status callbacks) and the customer simulator. Clones share the same state (an `Arc<Mutex<…>>`), so a test
 /// can keep a handle while the server runs.
 #[derive(Clone, Debug)]
 pub struct Sandbox {
@@ -64,11 +64,19 @@ impl Sandbox {
     /// Everything the sandbox serves, with paths relative to its mount point
     /// [`SANDBOX_PATH_PREFIX`](super::SANDBOX_PATH_PREFIX): mount it with
     /// `Route::new().nest("/sandbox", sandbox.endpoint())`, which yields
-    /// `/sandbox/2010-04-01/Accounts/{AccountSid}/…json` and `/sandbox/messages`. (Resource
+    /// `/sandbox/2010-04-01/Accounts/{AccountSid}/…json`, `/sandbox/messages`,
+    /// `/sandbox/messages/outbound` and `/sandbox/messages/{MessageSid}/status`. (Resource
     /// `uri`s and `next_page_uri`s are built from the actual mount point, so another prefix also
     /// works.) Unknown paths answer Twilio's 404 / 20404 body.
     pub fn endpoint(&self) -> impl Endpoint<Output = Response> {
         routes::endpoint(self.clone())
+    }
+
+    /// Sets the pause before each automatic status callback of a sent message (before `sent`,
+    /// then before `delivered`); 50 ms unless set. Applies to messages whose next callback is
+    /// not yet waiting.
+    pub fn set_status_callback_delay(&self, delay: Duration) {
+        self.state().status_callback_delay = delay;
     }
 
     /// The state, locked. Never hold the guard across an `.await`.

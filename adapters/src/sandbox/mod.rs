@@ -7,8 +7,13 @@
 //!   over a deterministic inventory (US local, toll-free and mobile numbers, GB mobile numbers);
 //! - `IncomingPhoneNumbers.json` (list, buy) and `IncomingPhoneNumbers/{Sid}.json` (fetch,
 //!   update, release), with Twilio's test-credential magic numbers (REFERENCE §5);
+//! - `POST 2010-04-01/Accounts/{AccountSid}/Messages.json`: sends a message (Twilio's validation
+//!   and magic numbers), logs it, and posts signed status callbacks (`sent`, then `delivered`)
+//!   to its `StatusCallback`;
 //! - `POST messages`: the customer simulator, which delivers a signed inbound-message webhook to
-//!   the number's `SmsUrl`.
+//!   the number's `SmsUrl`;
+//! - `GET messages/outbound` (what reached the customer's phone) and
+//!   `POST messages/{MessageSid}/status` (push one more status callback), for tests.
 //!
 //! REST calls need HTTP Basic `{AccountSid}:{AuthToken}`; every REST error is Twilio's JSON error
 //! body. Use [`serve_sandbox`] to run it on its own port (its API base URL for a `TwilioClient`
@@ -18,9 +23,10 @@
 //! Files: `handle.rs` (the shared handle), `state.rs` (what it remembers; buy/release rules),
 //! `catalog.rs` + `inventory.rs` + `contains.rs` (generated numbers, numbers on sale, search), `owned.rs` (the account's
 //! numbers), `routes.rs`, `auth.rs`, `available.rs`, `incoming.rs` (REST), `resources.rs` (JSON
-//! shapes), `simulator.rs` + `webhook.rs` (customer simulator, signed delivery), `errors.rs`,
-//! `server.rs`. A Messages API (outbound sends, status callbacks) would add `messages.rs` and a
-//! message log in `state.rs`, and reuse `webhook::deliver`.
+//! shapes), `simulator.rs` + `webhook.rs` (customer simulator, signed delivery),
+//! `messages.rs` and `outbound.rs` (sending and its validation), `sent.rs` (the sent-message
+//! log), `status_callbacks.rs` (status callbacks), `outbox.rs` (the test endpoints),
+//! `errors.rs`, `server.rs`.
 
 mod auth;
 mod available;
@@ -31,12 +37,17 @@ mod errors;
 mod handle;
 mod incoming;
 mod inventory;
+mod messages;
+mod outbound;
+mod outbox;
 mod owned;
 mod resources;
 mod routes;
+mod sent;
 mod server;
 mod simulator;
 mod state;
+mod status_callbacks;
 mod webhook;
 
 pub use config::SandboxConfig;

@@ -1,6 +1,6 @@
 //! JSON renderings of the sandbox's resources, in Twilio's shapes (OAI schemas
-//! `api.v2010.account.available_phone_number_country.available_phone_number_local` and
-//! `api.v2010.account.incoming_phone_number`). Capabilities use the live API's casing
+//! `api.v2010.account.available_phone_number_country.available_phone_number_local`,
+//! `api.v2010.account.incoming_phone_number` and `api.v2010.account.message`). Capabilities use the live API's casing
 //! (`voice`, `SMS`, `MMS`, `fax`; REFERENCE §1.2), coordinates are strings and dates RFC 2822,
 //! as Twilio sends them.
 
@@ -9,6 +9,7 @@ use switchboard_domain::{Capabilities, NumberType};
 
 use super::inventory::InventoryEntry;
 use super::owned::OwnedRecord;
+use super::sent::SentRecord;
 use crate::twilio::API_VERSION;
 
 /// `{prefix}/2010-04-01/Accounts/{account_sid}`: the start of every resource URI.
@@ -78,6 +79,42 @@ pub(crate) fn incoming_number(record: &OwnedRecord, prefix: &str, account_sid: &
         "status": "in-use",
         "type": number_type(record.entry.number_type),
         "uri": uri,
+    })
+}
+
+/// One `message` resource of the account `account_sid`, with URIs under `prefix`, as the OAI
+/// `CreateMessage` 201 example shows it: counts as strings, `direction` `outbound-api`, no
+/// Messaging Service, no price yet, `date_sent` null until sent. `num_segments` is always `"1"`
+/// (the sandbox does not split bodies); `body` is `""` for a template or media-only send.
+pub(crate) fn message(record: &SentRecord, prefix: &str, account_sid: &str) -> Value {
+    let base = format!(
+        "{}/Messages/{}",
+        account_uri(prefix, account_sid),
+        record.sid
+    );
+    let draft = &record.draft;
+    let sent = !matches!(record.status.as_str(), "queued" | "accepted" | "scheduled");
+    json!({
+        "account_sid": account_sid,
+        "api_version": API_VERSION,
+        "body": draft.body.as_deref().unwrap_or(""),
+        "date_created": record.date_created.to_rfc2822(),
+        "date_sent": sent.then(|| record.date_updated.to_rfc2822()),
+        "date_updated": record.date_updated.to_rfc2822(),
+        "direction": "outbound-api",
+        "error_code": record.error_code,
+        "error_message": null,
+        "from": draft.from.to_string(),
+        "messaging_service_sid": null,
+        "num_media": draft.media_urls.len().to_string(),
+        "num_segments": "1",
+        "price": null,
+        "price_unit": "USD",
+        "sid": record.sid,
+        "status": record.status,
+        "subresource_uris": {"media": format!("{base}/Media.json")},
+        "to": draft.to.to_string(),
+        "uri": format!("{base}.json"),
     })
 }
 

@@ -4,7 +4,7 @@ use poem::error::{NotFoundError, ResponseError};
 use poem::{get, post, Endpoint, EndpointExt, Request, Response, Route};
 
 use super::errors::{ApiError, INVALID_AREA_CODE};
-use super::{available, incoming, simulator, Sandbox};
+use super::{available, incoming, messages, outbox, simulator, Sandbox};
 
 /// Routes relative to the mount point (see [`Sandbox::endpoint`]). Path segments such as
 /// `Local.json` and `PN….json` are captured whole and their `.json` checked by the handlers.
@@ -24,7 +24,13 @@ pub(crate) fn endpoint(sandbox: Sandbox) -> impl Endpoint<Output = Response> {
                 .post(incoming::update)
                 .delete(incoming::release),
         )
+        .at(
+            "/2010-04-01/Accounts/:account_sid/Messages.json",
+            post(messages::create),
+        )
         .at("/messages", post(simulator::receive))
+        .at("/messages/outbound", get(outbox::list))
+        .at("/messages/:message_sid/status", post(outbox::push_status))
         .data(sandbox)
         .catch_error(
             |_: NotFoundError| async move { ApiError::not_found("at this path").as_response() },
@@ -69,6 +75,24 @@ impl Params {
             .rev()
             .find(|(key, _)| key == name)
             .map(|(_, value)| value.trim())
+    }
+
+    /// The last value of `name` exactly as sent (not trimmed), e.g. a message `Body`.
+    pub fn raw(&self, name: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .rev()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.as_str())
+    }
+
+    /// Every value of a repeated `name` (e.g. `MediaUrl`), in order, trimmed.
+    pub fn all(&self, name: &str) -> Vec<&str> {
+        self.0
+            .iter()
+            .filter(|(key, _)| key == name)
+            .map(|(_, value)| value.trim())
+            .collect()
     }
 
     /// `name` as a boolean (`true`/`false`, any case).

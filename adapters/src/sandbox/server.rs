@@ -77,6 +77,18 @@ impl SandboxServer {
         format!("{}/messages", self.api_base_url())
     }
 
+    /// The sent-message log's URL: `http://{addr}/sandbox/messages/outbound` (`GET`, a JSON
+    /// array of every message the account sent, oldest first).
+    pub fn outbound_messages_url(&self) -> String {
+        format!("{}/outbound", self.messages_url())
+    }
+
+    /// Where to push one more status callback for the sent message `message_sid`:
+    /// `http://{addr}/sandbox/messages/{message_sid}/status` (`POST {"status", "error_code"}`).
+    pub fn message_status_url(&self, message_sid: &str) -> String {
+        format!("{}/{message_sid}/status", self.messages_url())
+    }
+
     /// The sandbox it serves (credentials, shared state).
     pub fn sandbox(&self) -> &Sandbox {
         &self.sandbox

@@ -1,19 +1,31 @@
-//! Everything the sandbox remembers, and the buy/release rules that move numbers between the
-//! inventory and the account. A Messages API would add an outbound message log (and its status
-//! callback schedule) here, beside `owned`.
+//! Everything the sandbox remembers, the buy/release rules that move numbers between the
+//! inventory and the account, and the rule for who may send.
+
+use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use switchboard_domain::E164;
+use switchboard_domain::{Channel, E164};
 
 use super::errors::ApiError;
-use super::inventory::{Inventory, MAGIC_INVALID};
+use super::inventory::{Inventory, MAGIC_AVAILABLE, MAGIC_INVALID};
+use super::outbound;
 use super::owned::{NumberSettings, OwnedNumbers, OwnedRecord};
+use super::sent::{OutboundDraft, SentMessages, SentRecord};
+
+/// How long the sandbox waits before each automatic status callback (`sent`, then
+/// `delivered`), unless [`Sandbox::set_status_callback_delay`](super::Sandbox::set_status_callback_delay)
+/// says otherwise.
+pub(crate) const DEFAULT_STATUS_CALLBACK_DELAY: Duration = Duration::from_millis(50);
 
 /// The sandbox's mutable state (behind the [`Sandbox`](super::Sandbox) handle's mutex).
 #[derive(Debug)]
 pub(crate) struct SandboxState {
     pub inventory: Inventory,
     pub owned: OwnedNumbers,
+    /// Every message the account sent, oldest first.
+    pub sent: SentMessages,
+    /// The pause before each automatic status callback.
+    pub status_callback_delay: Duration,
 }
 
 /// What `POST …/IncomingPhoneNumbers.json` asked to buy.
@@ -31,6 +43,8 @@ impl SandboxState {
         Self {
             inventory: Inventory::generate(),
             owned: OwnedNumbers::default(),
+            sent: SentMessages::default(),
+            status_callback_delay: DEFAULT_STATUS_CALLBACK_DELAY,
         }
     }
 
@@ -65,6 +79,27 @@ impl SandboxState {
         let sid = record.sid.clone();
         self.owned.insert(record);
         Ok(self.owned.get(&sid).expect("just inserted"))
+    }
+
+    /// Logs `draft` as sent (`queued`) when the account may send from its `From`: the magic
+    /// `+15005550006`, or a number it owns (SMS-capable, unless the message is on WhatsApp).
+    ///
+    /// # Errors
+    /// 21606 for any other `From` (REFERENCE §5: "any other → 21606").
+    pub fn send(
+        &mut self,
+        draft: OutboundDraft,
+        now: DateTime<Utc>,
+    ) -> Result<&SentRecord, ApiError> {
+        let from = &draft.from;
+        let allowed = from.number.as_str() == MAGIC_AVAILABLE
+            || self.owned.by_number(&from.number).is_some_and(|record| {
+                from.channel == Channel::Whatsapp || record.entry.capabilities.sms
+            });
+        if !allowed {
+            return Err(outbound::not_owned(&from.number));
+        }
+        Ok(self.sent.push(SentRecord::new(draft, now)))
     }
 
     /// Releases `sid`, putting its number back on sale; `false` when the account owns no such
@@ -127,5 +162,40 @@ mod tests {
             .unwrap_err();
         assert!(code(error).contains("21452"));
         assert!(!state.release("PNunknown"));
+    }
+
+    fn draft(from: &str) -> OutboundDraft {
+        OutboundDraft {
+            from: switchboard_domain::ChannelAddress::parse(from).unwrap(),
+            to: switchboard_domain::ChannelAddress::parse("+15551230000").unwrap(),
+            body: Some("hi".into()),
+            media_urls: Vec::new(),
+            content_sid: None,
+            content_variables: None,
+            status_callback: None,
+        }
+    }
+
+    #[test]
+    fn only_owned_sms_numbers_and_the_magic_number_may_send() {
+        let mut state = SandboxState::new();
+        let now = Utc::now();
+        let sent = state.send(draft(MAGIC_AVAILABLE), now).unwrap();
+        assert_eq!(sent.status, "queued");
+        assert!(sent.sid.starts_with("SM") && sent.sid.len() == 34);
+        assert!(code(state.send(draft("+14155550100"), now).unwrap_err()).contains("21606"));
+        for number in ["+14155550100", "+14155550104"] {
+            let target = Target::Number(number);
+            state
+                .purchase(&target, NumberSettings::default(), now)
+                .unwrap();
+        }
+        assert!(state.send(draft("+14155550100"), now).is_ok());
+        // +14155550104 is voice-only: no SMS, but WhatsApp is allowed.
+        assert!(code(state.send(draft("+14155550104"), now).unwrap_err()).contains("21606"));
+        let mut whatsapp = draft("whatsapp:+14155550104");
+        whatsapp.to = switchboard_domain::ChannelAddress::parse("whatsapp:+15551230000").unwrap();
+        assert!(state.send(whatsapp, now).is_ok());
+        assert_eq!(state.sent.iter().count(), 3);
     }
 }

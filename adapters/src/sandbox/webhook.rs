@@ -1,7 +1,7 @@
 //! Delivering a signed webhook the way Twilio does (REFERENCE §2–§4): form parameters signed
 //! with `X-Twilio-Signature` under the account's auth token, POSTed form-encoded (or, for
-//! `GET`, appended to the query and the URL alone signed), within Twilio's 15 s budget. Reused
-//! by inbound messages now and by status callbacks once the sandbox has a Messages API.
+//! `GET`, appended to the query and the URL alone signed), within Twilio's 15 s budget. Used by
+//! the customer simulator (inbound messages) and by `status_callbacks.rs`.
 
 use reqwest::header::CONTENT_TYPE;
 use secrecy::ExposeSecret;

@@ -20,6 +20,44 @@ pub const AUTHENTICATION_FAILED: u32 = 20003;
 /// Twilio error 20404: the requested resource was not found (error page 20404).
 pub const NOT_FOUND: u32 = 20404;
 
+// Refusals of `POST …/Messages.json` (REFERENCE §1.4, §1.5, §5). None has a typed
+// `ProviderError` variant: they all arrive as `ProviderError::Rejected` with the fault intact,
+// so callers match on `fault.code` against these.
+
+/// Twilio error 21211: the `To` number is not a valid phone number (error page 21211).
+pub const INVALID_TO_NUMBER: u32 = 21211;
+/// Twilio error 21212: the `From` number is not a valid phone number, short code or
+/// alphanumeric sender ID ("Test Credentials" page).
+pub const INVALID_FROM_NUMBER: u32 = 21212;
+/// Twilio error 21408: sending to the `To` number's region is not enabled ("Test Credentials").
+pub const REGION_NOT_PERMITTED: u32 = 21408;
+/// Twilio error 21603: a `From` (or `MessagingServiceSid`) is required (Twilio's error
+/// catalogue; not in REFERENCE's table).
+pub const FROM_REQUIRED: u32 = 21603;
+/// Twilio error 21604: a `To` number is required (Twilio's error catalogue; not in REFERENCE's
+/// table).
+pub const TO_REQUIRED: u32 = 21604;
+/// Twilio error 21606: `From` is not a valid, SMS-capable number of the account (error page
+/// 21606).
+pub const FROM_NOT_OWNED: u32 = 21606;
+/// Twilio error 21610: the recipient replied STOP and is unsubscribed (error page 21610).
+pub const RECIPIENT_UNSUBSCRIBED: u32 = 21610;
+/// Twilio error 21611: the `From` number's queue of outbound messages is full ("Test
+/// Credentials").
+pub const QUEUE_FULL: u32 = 21611;
+/// Twilio error 21612: Twilio cannot route to the `To` number ("Test Credentials").
+pub const UNROUTABLE_TO: u32 = 21612;
+/// Twilio error 21614: the `To` number cannot receive SMS ("Test Credentials").
+pub const TO_NOT_SMS_CAPABLE: u32 = 21614;
+/// Twilio error 21617: the body exceeds 1600 characters (Twilio's error catalogue; not in
+/// REFERENCE's table).
+pub const BODY_TOO_LONG: u32 = 21617;
+/// Twilio error 21619: one of `Body`, `MediaUrl` or `ContentSid` is required (error page 21619).
+pub const CONTENT_REQUIRED: u32 = 21619;
+/// Twilio error 63016: outside the WhatsApp 24-hour customer-service window; only an approved
+/// template (`ContentSid`) may be sent (error page 63016).
+pub const WHATSAPP_WINDOW_CLOSED: u32 = 63016;
+
 /// The documentation link Twilio puts in `more_info` for `code`.
 pub fn more_info_url(code: u32) -> String {
     format!("https://www.twilio.com/docs/errors/{code}")
@@ -189,6 +227,35 @@ mod tests {
             from_status(StatusCode::BAD_REQUEST, br#"{"code":21211,"message":"bad To"}"#),
             ProviderError::Rejected(f) if f.code == 21211 && f.more_info.is_none()
         ));
+    }
+
+    #[test]
+    fn message_refusals_stay_rejected_with_the_fault_intact() {
+        for code in [
+            RECIPIENT_UNSUBSCRIBED,
+            INVALID_TO_NUMBER,
+            UNROUTABLE_TO,
+            REGION_NOT_PERMITTED,
+            TO_NOT_SMS_CAPABLE,
+            FROM_NOT_OWNED,
+            INVALID_FROM_NUMBER,
+            WHATSAPP_WINDOW_CLOSED,
+        ] {
+            let body = serde_json::json!({
+                "code": code,
+                "message": format!("refused with {code}"),
+                "more_info": more_info_url(code),
+                "status": 400,
+            });
+            let error = from_status(StatusCode::BAD_REQUEST, body.to_string().as_bytes());
+            let expected = ProviderFault {
+                code,
+                message: format!("refused with {code}"),
+                more_info: Some(more_info_url(code)),
+                http_status: 400,
+            };
+            assert_eq!(error, ProviderError::Rejected(expected), "{code}");
+        }
     }
 
     #[test]

@@ -1,14 +1,15 @@
 //! Twilio's REST API 2010-04-01 and webhook signatures (also spoken by SignalWire's Compatibility
 //! API and by the local [`sandbox`](crate::sandbox)).
 //!
-//! - [`TwilioClient`]: the `TelephonyProvider` port over `AvailablePhoneNumbers` and
-//!   `IncomingPhoneNumbers` (`client.rs` does HTTP, `provider.rs` the operations, `wire.rs` the
-//!   lenient JSON shapes, `errors.rs` the mapping of refusals). A Messages API belongs in a
-//!   `messages.rs` beside `provider.rs`, reusing `TwilioClient::request`/`call_json`.
+//! - [`TwilioClient`]: the `TelephonyProvider` port over `AvailablePhoneNumbers`,
+//!   `IncomingPhoneNumbers` and `Messages` (`client.rs` does HTTP, `provider.rs` the operations,
+//!   `messages.rs` the send, `wire.rs` the lenient JSON shapes, `errors.rs` the mapping of
+//!   refusals and the Twilio error codes callers match on).
 //! - [`compute_signature`] / [`validate_signature`] and friends: `X-Twilio-Signature`.
 
 mod client;
 pub mod errors;
+mod messages;
 mod provider;
 mod signature;
 mod wire;

@@ -1,15 +1,15 @@
-//! [`TelephonyProvider`] over Twilio's `AvailablePhoneNumbers` and `IncomingPhoneNumbers`
-//! resources (REFERENCE §1.2, §1.3; OAI operationIds `ListAvailablePhoneNumberLocal|TollFree|
-//! Mobile`, `CreateIncomingPhoneNumber`, `UpdateIncomingPhoneNumber`,
-//! `DeleteIncomingPhoneNumber`, `ListIncomingPhoneNumber`).
+//! [`TelephonyProvider`] over Twilio's `AvailablePhoneNumbers`, `IncomingPhoneNumbers` and
+//! `Messages` resources (REFERENCE §1.2–§1.4; OAI operationIds `ListAvailablePhoneNumberLocal|
+//! TollFree|Mobile`, `CreateIncomingPhoneNumber`, `UpdateIncomingPhoneNumber`,
+//! `DeleteIncomingPhoneNumber`, `ListIncomingPhoneNumber`, `CreateMessage` (in `messages.rs`)).
 
 use std::collections::HashSet;
 
 use async_trait::async_trait;
 use reqwest::{Method, StatusCode};
 use switchboard_application::ports::{
-    AvailableNumber, AvailableNumberQuery, OwnedNumber, ProviderError, PurchaseRequest,
-    PurchaseTarget, TelephonyProvider, WebhookConfig,
+    AvailableNumber, AvailableNumberQuery, OutboundRequest, OwnedNumber, ProviderError,
+    PurchaseRequest, PurchaseTarget, SentMessage, TelephonyProvider, WebhookConfig,
 };
 
 use super::client::TwilioClient;
@@ -140,6 +140,17 @@ impl TelephonyProvider for TwilioClient {
         Err(ProviderError::InvalidResponse(format!(
             "more than {MAX_PAGES} pages of owned numbers"
         )))
+    }
+
+    /// `POST …/Messages.json` (201) with `To`, `From`, `Body`, `MediaUrl` (repeated),
+    /// `ContentSid`, `ContentVariables`, `StatusCallback`; see `messages.rs`. The span records
+    /// how many media and whether it is a template, never the body, numbers or the token.
+    #[tracing::instrument(
+        skip(self, request),
+        fields(media = request.media_urls.len(), template = request.content_sid.is_some())
+    )]
+    async fn send_message(&self, request: &OutboundRequest) -> Result<SentMessage, ProviderError> {
+        self.create_message(request).await
     }
 }
 

@@ -67,6 +67,17 @@ pub(crate) struct IncomingPhoneNumberItem {
     pub capabilities: Capabilities,
 }
 
+/// One `api.v2010.account.message` resource, as `POST …/Messages.json` answers it (REFERENCE
+/// §1.4). Only `sid` and `status` are read: `num_segments`, `num_media`, `error_code` and `price`
+/// (strings at Twilio, numbers at SignalWire) are ignored, so neither shape can fail the answer.
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct MessageItem {
+    #[serde(default, deserialize_with = "text")]
+    pub sid: Option<String>,
+    #[serde(default, deserialize_with = "text")]
+    pub status: Option<String>,
+}
+
 /// Why an item could not become a domain value.
 #[derive(Debug, thiserror::Error)]
 pub(crate) enum ItemError {
@@ -198,6 +209,25 @@ mod tests {
             serde_json::from_str(r#"{"incoming_phone_numbers":null,"next_page_uri":null}"#)
                 .unwrap();
         assert!(page.incoming_phone_numbers.is_empty() && page.next_page_uri.is_none());
+    }
+
+    #[test]
+    fn twilio_and_signalwire_message_resources_are_both_read() {
+        let twilio: MessageItem = serde_json::from_str(
+            r#"{"sid":"SMaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa","status":"queued","num_segments":"1",
+            "num_media":"0","error_code":null,"price":null,"subresource_uris":{"media":"/x"}}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            twilio.sid.as_deref(),
+            Some("SMaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")
+        );
+        let signalwire: MessageItem = serde_json::from_str(
+            r#"{"sid":"3f8b1a2c-0d4e-4f6a-9b7c-1d2e3f4a5b6c","status":"queued","num_segments":1,
+            "num_media":0,"error_code":"","price":0.0075}"#,
+        )
+        .unwrap();
+        assert_eq!(signalwire.status.as_deref(), Some("queued"));
     }
 
     #[test]

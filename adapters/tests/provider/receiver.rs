@@ -1,8 +1,9 @@
-//! A tiny webhook receiver standing in for Switchboard's `/webhooks/twilio/messages`: it checks
-//! `X-Twilio-Signature` against the URL it was configured with, records what it got and answers
-//! TwiML.
+//! A tiny webhook receiver standing in for Switchboard's `/webhooks/twilio/messages` (answers
+//! TwiML) or `/webhooks/twilio/status` (answers 204): it checks `X-Twilio-Signature` against the
+//! URL it was configured with and records what it got.
 
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use poem::http::{HeaderMap, StatusCode};
 use poem::listener::TcpAcceptor;
@@ -37,9 +38,19 @@ impl Delivery {
     }
 }
 
+/// What a receiver answers to a validly signed request.
+#[derive(Clone, Copy)]
+enum Answer {
+    /// 200 with [`TWIML`] (an inbound-message webhook).
+    Twiml,
+    /// 204 No Content (a status callback).
+    NoContent,
+}
+
 struct State {
     url: String,
     token: String,
+    answer: Answer,
     seen: Mutex<Vec<Delivery>>,
 }
 
@@ -51,21 +62,31 @@ pub struct Receiver {
 }
 
 impl Receiver {
-    /// Starts a receiver on 127.0.0.1:0 that validates with `token`.
+    /// Starts an inbound-message receiver (`/hooks/sms?tenant=acme`, answers TwiML) on
+    /// 127.0.0.1:0 that validates with `token`.
     pub async fn start(token: &SecretString) -> Self {
+        Self::start_at(token, "/hooks/sms", Answer::Twiml).await
+    }
+
+    /// Starts a status-callback receiver (`/hooks/status?tenant=acme`, answers 204) on
+    /// 127.0.0.1:0 that validates with `token`.
+    pub async fn status_callbacks(token: &SecretString) -> Self {
+        Self::start_at(token, "/hooks/status", Answer::NoContent).await
+    }
+
+    async fn start_at(token: &SecretString, path: &str, answer: Answer) -> Self {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!(
-            "http://{}/hooks/sms?tenant=acme",
+            "http://{}{path}?tenant=acme",
             listener.local_addr().unwrap()
         );
         let state = Arc::new(State {
             url: url.clone(),
             token: token.expose_secret().to_string(),
+            answer,
             seen: Mutex::new(Vec::new()),
         });
-        let app = Route::new()
-            .at("/hooks/sms", post(receive))
-            .data(state.clone());
+        let app = Route::new().at(path, post(receive)).data(state.clone());
         let acceptor = TcpAcceptor::from_tokio(listener).unwrap();
         tokio::spawn(Server::new_with_acceptor(acceptor).run(app));
         Self { url, state }
@@ -74,6 +95,22 @@ impl Receiver {
     /// What it received so far.
     pub fn deliveries(&self) -> Vec<Delivery> {
         self.state.seen.lock().unwrap().clone()
+    }
+
+    /// What it received once it has at least `count` deliveries (panics after 5 s).
+    pub async fn wait_for(&self, count: usize) -> Vec<Delivery> {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        loop {
+            let seen = self.deliveries();
+            if seen.len() >= count {
+                return seen;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "expected {count} deliveries, got {seen:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
     }
 }
 
@@ -99,8 +136,11 @@ async fn receive(Data(state): Data<&Arc<State>>, headers: &HeaderMap, body: Vec<
     if !signature_valid {
         return StatusCode::FORBIDDEN.into_response();
     }
-    TWIML
-        .with_content_type("text/xml")
-        .with_status(StatusCode::OK)
-        .into_response()
+    match state.answer {
+        Answer::Twiml => TWIML
+            .with_content_type("text/xml")
+            .with_status(StatusCode::OK)
+            .into_response(),
+        Answer::NoContent => StatusCode::NO_CONTENT.into_response(),
+    }
 }

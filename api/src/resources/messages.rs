@@ -1,16 +1,19 @@
-//! `/v1/organizations/{id}/messages`: an organization's messages, newest first.
+//! `/v1/organizations/{id}/messages` (send; list, newest first) and `/usage`.
 
 use std::sync::Arc;
 
+use chrono::{DateTime, Utc};
 use poem::web::Data;
 use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object, OpenApi};
 use switchboard_application::ports::StoreError;
-use switchboard_application::AppError;
+use switchboard_application::{AppError, RequestContext, SendMessage};
+use switchboard_domain::message::Message;
+use switchboard_domain::{Channel, ChannelAddress, E164};
 use switchboard_projections::MessagesView;
 
-use super::params::{organization_id, page_cursor, page_limit};
+use super::params::{organization_id, page_cursor, page_limit, settle};
 use super::ApiTags;
 use crate::auth::AdminKey;
 use crate::problem::ApiError;
@@ -21,7 +24,7 @@ use crate::state::AppState;
 pub struct MessageView {
     /// The provider's MessageSid.
     pub message_sid: String,
-    /// `inbound`.
+    /// `inbound` or `outbound`.
     pub direction: String,
     /// `sms` or `whatsapp`.
     pub channel: String,
@@ -35,8 +38,14 @@ pub struct MessageView {
     pub media_urls: Vec<String>,
     /// WhatsApp profile name of the sender.
     pub profile_name: Option<String>,
-    /// Current status (`received` for inbound).
+    /// Current status: `received` for inbound; for outbound `queued`, `sent`, `delivered`,
+    /// `read`, `failed`, `undelivered`… (it only moves forward).
     pub status: String,
+    /// Inbound: what the rules decided (`accepted`, `refused_quota`, `opted_out`, `keyword`,
+    /// `joined`, `unknown_join_code`, `unrouted`).
+    pub outcome: Option<String>,
+    /// Twilio's `ErrorCode` of a failed delivery.
+    pub error_code: Option<i64>,
     /// When it reached us (RFC 3339).
     pub created_at: String,
 }
@@ -50,6 +59,135 @@ pub struct MessagePage {
     pub next_cursor: Option<String>,
 }
 
+/// Body of `POST /v1/organizations/{id}/messages`.
+#[derive(Debug, Object)]
+pub struct SendMessageRequest {
+    /// The customer, E.164 (without a channel prefix).
+    pub to: String,
+    /// Free-form text, at most 1600 characters.
+    pub body: Option<String>,
+    /// `sms` or `whatsapp`.
+    pub channel: String,
+    /// An approved WhatsApp template (`HX…`); required on WhatsApp more than 24 hours after the
+    /// customer's last message.
+    pub content_sid: Option<String>,
+    /// The template's variables, e.g. `{"1": "Ana"}`.
+    pub content_variables: Option<std::collections::BTreeMap<String, String>>,
+    /// Media URLs (at most 10).
+    pub media_urls: Option<Vec<String>>,
+}
+
+/// A message accepted by the provider.
+#[derive(Debug, Object)]
+pub struct SentMessageView {
+    /// The provider's MessageSid.
+    pub message_sid: String,
+    /// `outbound`.
+    pub direction: String,
+    /// `sms` or `whatsapp`.
+    pub channel: String,
+    /// Our number (`whatsapp:`-prefixed on WhatsApp).
+    pub from: String,
+    /// The customer.
+    pub to: String,
+    /// Text.
+    pub body: Option<String>,
+    /// The template used.
+    pub content_sid: Option<String>,
+    /// Media URLs.
+    pub media_urls: Vec<String>,
+    /// The status now (usually `queued`).
+    pub status: String,
+}
+
+/// An organization's usage in the current billing period.
+#[derive(Debug, Object)]
+pub struct UsageView {
+    /// The period's first day, `YYYY-MM-DD`.
+    pub period: String,
+    /// When the period started.
+    pub period_start: DateTime<Utc>,
+    /// Messages counted (inbound accepted and outbound sent).
+    pub used: u32,
+    /// The plan's limit.
+    pub limit: u32,
+    /// `limit - used`.
+    pub remaining: u32,
+    /// When the next period starts and the count resets.
+    pub resets_at: DateTime<Utc>,
+}
+
+#[derive(ApiResponse)]
+enum SendResponse {
+    /// Accepted by the provider; status callbacks will follow.
+    #[oai(status = 201)]
+    Created(Json<SentMessageView>),
+}
+
+#[derive(ApiResponse)]
+enum UsageResponse {
+    /// The usage.
+    #[oai(status = 200)]
+    Ok(Json<UsageView>),
+}
+
+fn send_request(body: SendMessageRequest) -> Result<SendMessage, ApiError> {
+    let channel = match body.channel.trim().to_ascii_lowercase().as_str() {
+        "sms" => Channel::Sms,
+        "whatsapp" => Channel::Whatsapp,
+        _ => {
+            return Err(ApiError::invalid_field(
+                "channel",
+                "unknown_channel",
+                "channel is sms or whatsapp",
+            ))
+        }
+    };
+    let number = E164::parse(&body.to)
+        .map_err(|e| ApiError::invalid_field("to", "invalid_phone_number", e.to_string()))?;
+    let text = body.body.filter(|b| !b.is_empty());
+    if text.as_ref().is_some_and(|b| b.chars().count() > 1600) {
+        return Err(ApiError::invalid_field(
+            "body",
+            "body_too_long",
+            "at most 1600 characters",
+        ));
+    }
+    let media_urls = body.media_urls.unwrap_or_default();
+    if media_urls.len() > 10 {
+        return Err(ApiError::invalid_field(
+            "media_urls",
+            "too_many_media",
+            "at most 10 media URLs",
+        ));
+    }
+    if let Some(bad) = media_urls.iter().find(|u| url::Url::parse(u).is_err()) {
+        return Err(ApiError::invalid_field(
+            "media_urls",
+            "invalid_url",
+            format!("`{bad}` is not a URL"),
+        ));
+    }
+    let content_sid = body.content_sid.filter(|c| !c.is_empty());
+    if text.is_none() && media_urls.is_empty() && content_sid.is_none() {
+        return Err(ApiError::invalid_field(
+            "body",
+            "missing_content",
+            "give body, media_urls or content_sid",
+        ));
+    }
+    let content_variables = body
+        .content_variables
+        .map(|vars| serde_json::to_string(&vars).unwrap_or_default());
+    Ok(SendMessage {
+        to: ChannelAddress { channel, number },
+        body: text,
+        media_urls,
+        content_sid,
+        content_variables,
+    })
+}
+
 #[derive(ApiResponse)]
 enum ListResponse {
     /// A page.
@@ -60,8 +198,65 @@ enum ListResponse {
 /// Messages.
 pub struct MessagesApi;
 
+const MESSAGE: &str = <Message as cqrs_es::Aggregate>::TYPE;
+
 #[OpenApi(prefix_path = "/v1", tag = "ApiTags::Messages")]
 impl MessagesApi {
+    /// Send a message from the organization's number (SMS or WhatsApp)
+    #[oai(
+        path = "/organizations/:id/messages",
+        method = "post",
+        operation_id = "sendMessage"
+    )]
+    async fn send(
+        &self,
+        state: Data<&Arc<AppState>>,
+        _auth: AdminKey,
+        ctx: Data<&RequestContext>,
+        id: Path<String>,
+        body: Json<SendMessageRequest>,
+    ) -> Result<SendResponse, ApiError> {
+        let id = organization_id(&id.0)?;
+        let send = send_request(body.0)?;
+        let sent = state.app.send_message(id, send, ctx.0).await?;
+        settle(state.0, MESSAGE, sent.message_sid.as_str()).await;
+        Ok(SendResponse::Created(Json(SentMessageView {
+            message_sid: sent.message_sid.to_string(),
+            direction: "outbound".into(),
+            channel: sent.message.channel.to_string(),
+            from: sent.message.from,
+            to: sent.message.to,
+            body: sent.message.body,
+            content_sid: sent.message.content_sid,
+            media_urls: sent.message.media_urls,
+            status: sent.status.to_string(),
+        })))
+    }
+
+    /// Get an organization's message usage in the current billing period
+    #[oai(
+        path = "/organizations/:id/usage",
+        method = "get",
+        operation_id = "getUsage"
+    )]
+    async fn usage(
+        &self,
+        state: Data<&Arc<AppState>>,
+        _auth: AdminKey,
+        id: Path<String>,
+    ) -> Result<UsageResponse, ApiError> {
+        let id = organization_id(&id.0)?;
+        let usage = state.app.usage(id).await?;
+        Ok(UsageResponse::Ok(Json(UsageView {
+            period: usage.period.key(),
+            period_start: usage.period.start,
+            used: usage.used,
+            limit: usage.limit,
+            remaining: usage.remaining,
+            resets_at: usage.period.end,
+        })))
+    }
+
     /// List an organization's messages, newest first
     #[oai(
         path = "/organizations/:id/messages",
@@ -99,6 +294,8 @@ impl MessagesApi {
                     media_urls: m.media_urls,
                     profile_name: m.profile_name,
                     status: m.status,
+                    outcome: m.outcome,
+                    error_code: m.error_code,
                     created_at: m.created_at,
                 })
                 .collect(),

@@ -6,6 +6,7 @@ mod messages;
 mod numbers;
 mod organizations;
 mod params;
+mod settings;
 
 pub use available_numbers::AvailableNumbersApi;
 pub use health::HealthApi;

@@ -14,6 +14,7 @@ use switchboard_domain::organization::Organization;
 use switchboard_domain::{OrganizationName, Plan};
 
 use super::params::{organization_id, page_cursor, page_limit, settle};
+use super::settings::{SettingsPatch, SettingsView};
 use super::ApiTags;
 use crate::auth::AdminKey;
 use crate::problem::ApiError;
@@ -36,6 +37,9 @@ pub struct CreateOrganization {
 /// Body of `PATCH /v1/organizations/{id}`: only the fields given change.
 #[derive(Debug, Object)]
 pub struct UpdateOrganization {
+    /// Reply texts, time zone, business hours, billing day.
+    #[oai(flatten)]
+    pub settings: SettingsPatch,
     /// New display name, 1 to 200 characters.
     pub name: Option<String>,
     /// New description.
@@ -65,6 +69,10 @@ pub struct OrganizationView {
     pub number_limit: u32,
     /// Numbers held (E.164).
     pub numbers: Vec<String>,
+    /// The code customers send to the shared number (`join <code>`) to reach this organization.
+    pub join_code: Option<String>,
+    /// Messaging settings.
+    pub settings: SettingsView,
     /// Creation time.
     pub created_at: DateTime<Utc>,
     /// Last change.
@@ -82,6 +90,8 @@ impl From<OrganizationDetails> for OrganizationView {
             monthly_message_limit: d.plan.monthly_message_limit(),
             number_limit: d.plan.number_limit(),
             numbers: d.numbers.iter().map(ToString::to_string).collect(),
+            join_code: d.join_code.as_ref().map(ToString::to_string),
+            settings: (&d.settings).into(),
             created_at: d.created_at,
             updated_at: d.updated_at,
         }
@@ -252,7 +262,7 @@ impl OrganizationsApi {
         Ok(GetResponse::Ok(Json(org.into())))
     }
 
-    /// Update an organization's profile or plan
+    /// Update an organization's profile, plan or messaging settings
     #[oai(
         path = "/organizations/:id",
         method = "patch",
@@ -268,13 +278,24 @@ impl OrganizationsApi {
     ) -> Result<GetResponse, ApiError> {
         let id = organization_id(&id.0)?;
         let body = body.0;
+        let settings = body.settings.changes()?;
         let changes = OrganizationChanges {
             name: body.name.as_deref().map(name).transpose()?,
             description: body.description,
             industry: body.industry,
             plan: body.plan.as_deref().map(plan).transpose()?,
         };
-        let org = state.app.update_organization(id, changes, ctx.0).await?;
+        let mut org = None;
+        if changes != OrganizationChanges::default() {
+            org = Some(state.app.update_organization(id, changes, ctx.0).await?);
+        }
+        if !settings.is_empty() {
+            org = Some(state.app.update_settings(id, settings, ctx.0).await?);
+        }
+        let org = match org {
+            Some(org) => org,
+            None => state.app.organization(id).await?,
+        };
         settle(state.0, ORGANIZATION, &id.to_string()).await;
         Ok(GetResponse::Ok(Json(org.into())))
     }

@@ -19,6 +19,25 @@ pub struct SignedForm {
 }
 
 impl SignedForm {
+    /// Reads the body (at most [`MAX_BODY_BYTES`]) and verifies it: see [`SignedForm::verify`].
+    ///
+    /// # Errors
+    /// 413 `body_too_large`, 403 `invalid_signature`.
+    pub async fn read(
+        state: &Arc<AppState>,
+        req: &Request,
+        body: poem::Body,
+    ) -> Result<Self, Problem> {
+        let bytes = body.into_bytes_limit(MAX_BODY_BYTES).await.map_err(|_| {
+            Problem::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "body_too_large",
+                "webhook body over 64 KiB",
+            )
+        })?;
+        Self::verify(state, req, &bytes)
+    }
+
     /// Parses the body and checks the signature against `PUBLIC_BASE_URL` + the request's path
     /// and query (the URL Twilio requested, not what a proxy rewrote it to), trying with and
     /// without the default port (REFERENCE §3.1, as twilio-python does).

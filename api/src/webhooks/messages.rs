@@ -10,7 +10,7 @@ use switchboard_application::{InboundWebhook, RequestContext};
 use switchboard_domain::message::Media;
 use switchboard_domain::{ChannelAddress, MessageSid};
 
-use super::form::{SignedForm, MAX_BODY_BYTES};
+use super::form::SignedForm;
 use super::twiml;
 use crate::problem::{ApiError, Problem};
 use crate::state::AppState;
@@ -59,19 +59,9 @@ fn parse(form: &SignedForm) -> Result<InboundWebhook, Problem> {
 /// own task, so Twilio hanging up mid-request never cancels a transaction half-way.
 #[handler]
 pub async fn inbound_message(req: &Request, body: Body, state: Data<&Arc<AppState>>) -> Response {
-    let bytes = match body.into_bytes_limit(MAX_BODY_BYTES).await {
-        Ok(bytes) => bytes,
-        Err(_) => {
-            return Problem::into_response(Problem::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "body_too_large",
-                "webhook body over 64 KiB",
-            ))
-        }
-    };
-    let form = match SignedForm::verify(&state, req, &bytes) {
+    let form = match SignedForm::read(&state, req, body).await {
         Ok(form) => form,
-        Err(problem) => return Problem::into_response(problem),
+        Err(problem) => return problem.into_response(),
     };
     let webhook = match parse(&form) {
         Ok(webhook) => webhook,
@@ -91,11 +81,11 @@ pub async fn inbound_message(req: &Request, body: Body, state: Data<&Arc<AppStat
         Ok(Ok(received)) => {
             tracing::info!(
                 message_sid = %received.message.message_sid,
-                routing = ?received.message.routing,
+                outcome = received.outcome.as_str(),
                 duplicate = !received.newly_recorded,
                 "inbound message recorded"
             );
-            twiml::response(&[])
+            twiml::response(&received.replies)
         }
         Ok(Err(error)) => ApiError::from(error).into_response(),
         Err(join_error) => {

@@ -1,8 +1,11 @@
-//! Twilio's webhooks: `POST /webhooks/twilio/messages` (inbound messages). Form-encoded, signed
+//! Twilio's webhooks: `POST /webhooks/twilio/messages` (inbound messages) and
+//! `POST /webhooks/twilio/status` (status callbacks). Form-encoded, signed
 //! with `X-Twilio-Signature` (or `X-SignalWire-Signature`), answered with TwiML.
 
 mod form;
 mod messages;
+mod status;
 mod twiml;
 
 pub use messages::inbound_message;
+pub use status::status_callback;

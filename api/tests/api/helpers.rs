@@ -208,19 +208,20 @@ impl TestApp {
         self.messages(organization_id).await
     }
 
-    /// The `MessageReceived` payloads in the event store for a MessageSid.
-    pub async fn recorded_messages(&self, message_sid: &str) -> Vec<Value> {
+    /// The payloads of the events of type `event_type` in a MessageSid's stream.
+    pub async fn recorded(&self, message_sid: &str, event_type: &str) -> Vec<Value> {
         sqlx::any::install_default_drivers();
         let pool = sqlx::AnyPool::connect(&self.database_url)
             .await
             .expect("db");
         let sql = if self.database_url.starts_with("postgres") {
-            "SELECT payload::text AS payload FROM events WHERE aggregate_type = 'Message' AND aggregate_id = $1"
+            "SELECT payload::text AS payload FROM events WHERE aggregate_type = 'Message' AND aggregate_id = $1 AND event_type = $2"
         } else {
-            "SELECT payload FROM events WHERE aggregate_type = 'Message' AND aggregate_id = $1"
+            "SELECT payload FROM events WHERE aggregate_type = 'Message' AND aggregate_id = $1 AND event_type = $2"
         };
         let rows: Vec<(String,)> = sqlx::query_as(sql)
             .bind(message_sid)
+            .bind(event_type)
             .fetch_all(&pool)
             .await
             .expect("events");

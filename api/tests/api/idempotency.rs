@@ -16,7 +16,8 @@ async fn a_redelivered_message_sid_is_recorded_once_with_the_same_answer(app: &T
     let first = app.customer_sends(request.clone()).await;
     let second = app.customer_sends(request).await;
     assert_eq!(first["twiml"], second["twiml"]);
-    assert_eq!(app.recorded_messages(sid).await.len(), 1);
+    assert_eq!(app.recorded(sid, "MessageReceived").await.len(), 1);
+    assert_eq!(app.recorded(sid, "InboundOutcomeDecided").await.len(), 1);
     assert_eq!(app.wait_for_messages(&org, 1).await.len(), 1);
 }
 
@@ -35,7 +36,7 @@ async fn twenty_concurrent_deliveries_of_one_message_sid_record_one(app: &TestAp
         answers.iter().all(|a| a["status"] == 200),
         "every delivery is answered 200"
     );
-    assert_eq!(app.recorded_messages(sid).await.len(), 1);
+    assert_eq!(app.recorded(sid, "MessageReceived").await.len(), 1);
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     assert_eq!(app.wait_for_messages(&org, 1).await.len(), 1);
 }

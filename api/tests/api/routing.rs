@@ -28,7 +28,10 @@ async fn the_whole_flow_routes_inbound_messages_to_the_owner(app: &TestApp) {
         .as_str()
         .unwrap()
         .starts_with("text/xml"));
-    assert!(delivered["twiml"].as_str().unwrap().contains("<Response>"));
+    assert!(delivered["twiml"]
+        .as_str()
+        .unwrap()
+        .contains("<Response><Message>Thanks for contacting Flow!"));
     let messages = app.wait_for_messages(&org, 1).await;
     assert_eq!(messages.len(), 1);
     assert_eq!(messages[0]["body"], "Hello & <welcome>");
@@ -62,7 +65,7 @@ async fn the_whole_flow_routes_inbound_messages_to_the_owner(app: &TestApp) {
         r#"<?xml version="1.0" encoding="UTF-8"?><Response></Response>"#
     );
     let recorded = app
-        .recorded_messages("SMdeadbeefdeadbeefdeadbeefdeadbeef")
+        .recorded("SMdeadbeefdeadbeefdeadbeefdeadbeef", "MessageReceived")
         .await;
     assert_eq!(recorded.len(), 1);
     assert_eq!(
@@ -116,7 +119,7 @@ async fn a_message_to_a_number_nobody_holds_is_recorded_as_unrouted(app: &TestAp
         .await;
     assert_eq!(response.status(), 200);
     let recorded = app
-        .recorded_messages("SM00000000000000000000000000000001")
+        .recorded("SM00000000000000000000000000000001", "MessageReceived")
         .await;
     assert_eq!(recorded.len(), 1);
     let message = &recorded[0]["MessageReceived"]["message"];

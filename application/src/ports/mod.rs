@@ -1,9 +1,13 @@
 //! Ports: what the application needs from the outside, as traits the adapters implement.
 
+pub mod directory;
 pub mod global_log;
+pub mod messaging;
 pub mod store_error;
 pub mod telephony;
 
+pub use directory::OrganizationDirectory;
 pub use global_log::*;
+pub use messaging::*;
 pub use store_error::StoreError;
 pub use telephony::*;

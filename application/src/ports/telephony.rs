@@ -6,6 +6,8 @@ use async_trait::async_trait;
 use serde::Serialize;
 use switchboard_domain::{Capabilities, NumberType, E164};
 
+use super::{OutboundRequest, SentMessage};
+
 /// A search of the provider's inventory (`GET …/AvailablePhoneNumbers/{Country}/{Type}.json`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AvailableNumberQuery {
@@ -172,4 +174,8 @@ pub trait TelephonyProvider: Send + Sync {
 
     /// Every number the account owns, following `next_page_uri` to the last page.
     async fn list_owned(&self) -> Result<Vec<OwnedNumber>, ProviderError>;
+
+    /// Sends a message (`POST …/Messages.json`, 201). Refusals keep Twilio's code, e.g. 21610
+    /// (recipient unsubscribed), 21211 (invalid `To`), 63016 (outside the WhatsApp window).
+    async fn send_message(&self, request: &OutboundRequest) -> Result<SentMessage, ProviderError>;
 }

@@ -1,6 +1,7 @@
 use chrono::{DateTime, Utc};
 
-use super::InboundMessage;
+use super::{InboundMessage, InboundOutcome, OutboundMessage};
+use crate::MessageStatus;
 
 /// Orders to the `Message` aggregate (id: the provider's MessageSid).
 #[derive(Clone, Debug, PartialEq)]
@@ -11,5 +12,32 @@ pub enum MessageCommand {
         message: InboundMessage,
         /// When we received it.
         received_at: DateTime<Utc>,
+    },
+    /// Record what the rules decided for a received message and the replies (once).
+    DecideOutcome {
+        /// The outcome.
+        outcome: InboundOutcome,
+        /// The replies, in order (rendered as TwiML `<Message>`s).
+        replies: Vec<String>,
+        /// When.
+        decided_at: DateTime<Utc>,
+    },
+    /// Record a message the provider accepted for sending.
+    RecordSent {
+        /// What was sent.
+        message: OutboundMessage,
+        /// The provider's initial status (usually `queued`).
+        status: MessageStatus,
+        /// When.
+        sent_at: DateTime<Utc>,
+    },
+    /// A status callback: move the status forward (late or repeated ones change nothing).
+    ChangeStatus {
+        /// The reported status.
+        status: MessageStatus,
+        /// Twilio's `ErrorCode`, on `failed`/`undelivered`.
+        error_code: Option<u32>,
+        /// When we received it.
+        changed_at: DateTime<Utc>,
     },
 }

@@ -11,4 +11,7 @@ pub enum MessageError {
         /// The stream's MessageSid.
         stream: MessageSid,
     },
+    /// Deciding the outcome of a message that was never received.
+    #[error("no inbound message was received with this MessageSid")]
+    NotReceived,
 }

@@ -2,7 +2,8 @@ use chrono::{DateTime, Utc};
 use cqrs_es::DomainEvent;
 use serde::{Deserialize, Serialize};
 
-use super::InboundMessage;
+use super::{InboundMessage, InboundOutcome, OutboundMessage};
+use crate::MessageStatus;
 
 /// Facts about one message. A persisted contract: never rename in place; version and upcast.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -14,12 +15,43 @@ pub enum MessageEvent {
         /// When we received it.
         received_at: DateTime<Utc>,
     },
+    /// The rules decided what to do with an inbound message.
+    InboundOutcomeDecided {
+        /// The outcome.
+        outcome: InboundOutcome,
+        /// The replies sent in the TwiML answer, in order.
+        replies: Vec<String>,
+        /// When.
+        decided_at: DateTime<Utc>,
+    },
+    /// The provider accepted an outbound message.
+    MessageSent {
+        /// What was sent.
+        message: OutboundMessage,
+        /// Its status when recorded (the provider's initial one, or a later one a status
+        /// callback already reported).
+        status: MessageStatus,
+        /// When.
+        sent_at: DateTime<Utc>,
+    },
+    /// A status callback moved the message forward.
+    MessageStatusChanged {
+        /// The new status.
+        status: MessageStatus,
+        /// Twilio's `ErrorCode`, if any.
+        error_code: Option<u32>,
+        /// When.
+        changed_at: DateTime<Utc>,
+    },
 }
 
 impl DomainEvent for MessageEvent {
     fn event_type(&self) -> String {
         match self {
             MessageEvent::MessageReceived { .. } => "MessageReceived",
+            MessageEvent::InboundOutcomeDecided { .. } => "InboundOutcomeDecided",
+            MessageEvent::MessageSent { .. } => "MessageSent",
+            MessageEvent::MessageStatusChanged { .. } => "MessageStatusChanged",
         }
         .to_string()
     }

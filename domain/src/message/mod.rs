@@ -5,6 +5,7 @@
 mod commands;
 mod errors;
 mod events;
+mod outcome;
 #[cfg(test)]
 mod tests;
 
@@ -16,8 +17,9 @@ use serde::{Deserialize, Serialize};
 pub use commands::MessageCommand;
 pub use errors::MessageError;
 pub use events::MessageEvent;
+pub use outcome::{decide, Handling, InboundFacts, InboundOutcome};
 
-use crate::{Channel, ChannelAddress, MessageSid, OrganizationId};
+use crate::{Channel, ChannelAddress, MessageSid, MessageStatus, OrganizationId};
 
 /// One media attachment (Twilio's `MediaUrl{N}` and `MediaContentType{N}`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -67,11 +69,36 @@ pub struct InboundMessage {
     pub routing: Routing,
 }
 
-/// State of one message: what was received.
+/// An outbound message as sent through the provider.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutboundMessage {
+    /// The sending organization.
+    pub organization_id: OrganizationId,
+    /// SMS or WhatsApp.
+    pub channel: Channel,
+    /// Our number (`whatsapp:`-prefixed on WhatsApp).
+    pub from: String,
+    /// The customer (`whatsapp:`-prefixed on WhatsApp).
+    pub to: String,
+    /// Free-form text, if any.
+    pub body: Option<String>,
+    /// Media URLs.
+    pub media_urls: Vec<String>,
+    /// The WhatsApp template (`HX…`), if one was used.
+    pub content_sid: Option<String>,
+    /// The template's variables (a JSON object as text).
+    pub content_variables: Option<String>,
+}
+
+/// State of one message: what was received or sent, what was decided, its status.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Message {
     received: Option<InboundMessage>,
     received_at: Option<DateTime<Utc>>,
+    outcome: Option<InboundOutcome>,
+    replies: Vec<String>,
+    sent: Option<OutboundMessage>,
+    status: Option<MessageStatus>,
 }
 
 impl Message {
@@ -83,6 +110,31 @@ impl Message {
     /// When it was recorded.
     pub fn received_at(&self) -> Option<DateTime<Utc>> {
         self.received_at
+    }
+
+    /// The decided outcome of an inbound message, once decided.
+    pub fn outcome(&self) -> Option<&InboundOutcome> {
+        self.outcome.as_ref()
+    }
+
+    /// The replies decided with the outcome.
+    pub fn replies(&self) -> &[String] {
+        &self.replies
+    }
+
+    /// The outbound message, once sent.
+    pub fn sent(&self) -> Option<&OutboundMessage> {
+        self.sent.as_ref()
+    }
+
+    /// The current status.
+    pub fn status(&self) -> Option<MessageStatus> {
+        self.status
+    }
+
+    fn advances_to(&self, status: MessageStatus) -> bool {
+        self.status
+            .is_none_or(|current| current.can_advance_to(status))
     }
 }
 
@@ -123,6 +175,60 @@ impl Aggregate for Message {
                 .await;
                 Ok(())
             }
+            MessageCommand::DecideOutcome {
+                outcome,
+                replies,
+                decided_at,
+            } => {
+                if self.received.is_none() {
+                    return Err(MessageError::NotReceived);
+                }
+                if self.outcome.is_none() {
+                    let event = MessageEvent::InboundOutcomeDecided {
+                        outcome,
+                        replies,
+                        decided_at,
+                    };
+                    sink.write(event, self).await;
+                }
+                Ok(())
+            }
+            MessageCommand::RecordSent {
+                message,
+                status,
+                sent_at,
+            } => {
+                if self.sent.is_none() {
+                    // A status callback may have overtaken the provider's answer.
+                    let status = match self.status {
+                        Some(current) if !status.can_advance_to(current) => status,
+                        Some(current) => current,
+                        None => status,
+                    };
+                    let event = MessageEvent::MessageSent {
+                        message,
+                        status,
+                        sent_at,
+                    };
+                    sink.write(event, self).await;
+                }
+                Ok(())
+            }
+            MessageCommand::ChangeStatus {
+                status,
+                error_code,
+                changed_at,
+            } => {
+                if self.advances_to(status) {
+                    let event = MessageEvent::MessageStatusChanged {
+                        status,
+                        error_code,
+                        changed_at,
+                    };
+                    sink.write(event, self).await;
+                }
+                Ok(())
+            }
         }
     }
 
@@ -134,7 +240,21 @@ impl Aggregate for Message {
             } => {
                 self.received = Some(message);
                 self.received_at = Some(received_at);
+                self.status = Some(MessageStatus::Received);
             }
+            MessageEvent::InboundOutcomeDecided {
+                outcome, replies, ..
+            } => {
+                self.outcome = Some(outcome);
+                self.replies = replies;
+            }
+            MessageEvent::MessageSent {
+                message, status, ..
+            } => {
+                self.sent = Some(message);
+                self.status = Some(status);
+            }
+            MessageEvent::MessageStatusChanged { status, .. } => self.status = Some(status),
         }
     }
 }

@@ -74,3 +74,231 @@ fn a_redelivered_message_sid_is_recorded_once() {
         })
         .then_expect_events(vec![]);
 }
+
+fn decided(outcome: InboundOutcome, replies: &[&str]) -> MessageEvent {
+    MessageEvent::InboundOutcomeDecided {
+        outcome,
+        replies: replies.iter().map(|r| r.to_string()).collect(),
+        decided_at: at(),
+    }
+}
+
+#[test]
+fn an_outcome_is_decided_once() {
+    MessageTest::with(())
+        .given(vec![
+            MessageEvent::MessageReceived {
+                message: inbound("SM1", routed()),
+                received_at: at(),
+            },
+            decided(InboundOutcome::Accepted, &["Welcome"]),
+        ])
+        .when(MessageCommand::DecideOutcome {
+            outcome: InboundOutcome::RefusedQuota,
+            replies: vec![],
+            decided_at: at(),
+        })
+        .then_expect_events(vec![]);
+}
+
+#[test]
+fn no_outcome_without_a_received_message() {
+    MessageTest::with(())
+        .given_no_previous_events()
+        .when(MessageCommand::DecideOutcome {
+            outcome: InboundOutcome::Accepted,
+            replies: vec![],
+            decided_at: at(),
+        })
+        .then_expect_error(MessageError::NotReceived);
+}
+
+fn outbound() -> OutboundMessage {
+    OutboundMessage {
+        organization_id: OrganizationId::from_uuid(Uuid::from_u128(1)),
+        channel: Channel::Sms,
+        from: "+14155550100".into(),
+        to: "+15551230000".into(),
+        body: Some("Your order shipped".into()),
+        media_urls: vec![],
+        content_sid: None,
+        content_variables: None,
+    }
+}
+
+fn sent(status: MessageStatus) -> MessageEvent {
+    MessageEvent::MessageSent {
+        message: outbound(),
+        status,
+        sent_at: at(),
+    }
+}
+
+fn status(status: MessageStatus) -> MessageCommand {
+    MessageCommand::ChangeStatus {
+        status,
+        error_code: None,
+        changed_at: at(),
+    }
+}
+
+fn changed(status: MessageStatus) -> MessageEvent {
+    MessageEvent::MessageStatusChanged {
+        status,
+        error_code: None,
+        changed_at: at(),
+    }
+}
+
+#[test]
+fn a_status_callback_moves_the_status_forward() {
+    MessageTest::with(())
+        .given(vec![sent(MessageStatus::Queued)])
+        .when(status(MessageStatus::Delivered))
+        .then_expect_events(vec![changed(MessageStatus::Delivered)]);
+}
+
+#[test]
+fn a_late_or_repeated_status_callback_changes_nothing() {
+    MessageTest::with(())
+        .given(vec![
+            sent(MessageStatus::Queued),
+            changed(MessageStatus::Delivered),
+        ])
+        .when(status(MessageStatus::Sent))
+        .then_expect_events(vec![]);
+    MessageTest::with(())
+        .given(vec![
+            sent(MessageStatus::Queued),
+            changed(MessageStatus::Delivered),
+        ])
+        .when(status(MessageStatus::Delivered))
+        .then_expect_events(vec![]);
+}
+
+#[test]
+fn nothing_follows_a_failure() {
+    MessageTest::with(())
+        .given(vec![
+            sent(MessageStatus::Queued),
+            changed(MessageStatus::Failed),
+        ])
+        .when(status(MessageStatus::Delivered))
+        .then_expect_events(vec![]);
+}
+
+#[test]
+fn a_callback_that_overtakes_the_send_answer_is_kept() {
+    MessageTest::with(())
+        .given(vec![changed(MessageStatus::Sent)])
+        .when(MessageCommand::RecordSent {
+            message: outbound(),
+            status: MessageStatus::Queued,
+            sent_at: at(),
+        })
+        .then_expect_events(vec![sent(MessageStatus::Sent)]);
+}
+
+mod rules {
+    use super::*;
+    use crate::{Keyword, Settings};
+
+    fn facts(handling: Handling, settings: &Settings) -> InboundFacts<'_> {
+        InboundFacts {
+            handling,
+            within_quota: true,
+            first_contact: false,
+            open_now: true,
+            channel: Channel::Sms,
+            settings,
+            organization_name: "Acme",
+        }
+    }
+
+    #[test]
+    fn the_welcome_comes_first_on_a_first_message_only() {
+        let settings = Settings {
+            welcome_message: Some("Welcome to {organization}!".into()),
+            away_message: Some("We're closed.".into()),
+            ..Settings::default()
+        };
+        let first = InboundFacts {
+            first_contact: true,
+            open_now: false,
+            ..facts(Handling::Counted, &settings)
+        };
+        assert_eq!(
+            decide(&first),
+            (
+                InboundOutcome::Accepted,
+                vec!["Welcome to Acme!".to_string(), "We're closed.".to_string()]
+            )
+        );
+        let later = InboundFacts {
+            open_now: false,
+            ..facts(Handling::Counted, &settings)
+        };
+        assert_eq!(
+            decide(&later),
+            (InboundOutcome::Accepted, vec!["We're closed.".to_string()])
+        );
+        assert_eq!(
+            decide(&facts(Handling::Counted, &settings)),
+            (InboundOutcome::Accepted, vec![])
+        );
+    }
+
+    #[test]
+    fn beyond_the_quota_the_customer_gets_the_quota_text() {
+        let settings = Settings::default();
+        let refused = InboundFacts {
+            within_quota: false,
+            open_now: false,
+            ..facts(Handling::Counted, &settings)
+        };
+        let (outcome, replies) = decide(&refused);
+        assert_eq!(outcome, InboundOutcome::RefusedQuota);
+        assert_eq!(replies, vec![settings.quota_exhausted("Acme")]);
+    }
+
+    #[test]
+    fn keywords_and_opted_out_senders() {
+        let settings = Settings {
+            help_message: Some("Call us".into()),
+            ..Settings::default()
+        };
+        assert_eq!(
+            decide(&facts(Handling::Keyword(Keyword::Help), &settings)),
+            (
+                InboundOutcome::Keyword {
+                    keyword: Keyword::Help
+                },
+                vec!["Call us".to_string()]
+            )
+        );
+        assert_eq!(
+            decide(&facts(Handling::Keyword(Keyword::OptOut), &settings)),
+            (
+                InboundOutcome::Keyword {
+                    keyword: Keyword::OptOut
+                },
+                vec![]
+            ),
+            "Twilio answers STOP on SMS itself"
+        );
+        let whatsapp = InboundFacts {
+            channel: Channel::Whatsapp,
+            ..facts(Handling::Keyword(Keyword::OptOut), &settings)
+        };
+        assert_eq!(decide(&whatsapp).1.len(), 1);
+        assert_eq!(
+            decide(&facts(Handling::FromOptedOut, &settings)),
+            (InboundOutcome::OptedOut, vec![])
+        );
+        assert_eq!(Handling::of(None, true), Handling::FromOptedOut);
+        assert_eq!(
+            Handling::of(Some(Keyword::OptIn), true),
+            Handling::Keyword(Keyword::OptIn)
+        );
+    }
+}

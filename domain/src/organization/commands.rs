@@ -1,7 +1,9 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::{NumberType, OrganizationId, OrganizationName, Plan, RequestId, E164};
+use crate::{
+    JoinCode, NumberType, OrganizationId, OrganizationName, Plan, RequestId, Settings, E164,
+};
 
 /// What a provisioning request asks the provider for.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -39,6 +41,8 @@ pub enum OrganizationCommand {
         industry: Option<String>,
         /// The plan (default trial).
         plan: Plan,
+        /// The code for the shared number (`join <code>`).
+        join_code: JoinCode,
         /// When.
         created_at: DateTime<Utc>,
     },
@@ -52,6 +56,13 @@ pub enum OrganizationCommand {
         industry: Option<String>,
         /// New plan; refused if the organization holds more numbers than it allows.
         plan: Option<Plan>,
+        /// When.
+        updated_at: DateTime<Utc>,
+    },
+    /// Replace the messaging settings (texts, business hours, billing day).
+    UpdateSettings {
+        /// The settings after the change.
+        settings: Settings,
         /// When.
         updated_at: DateTime<Utc>,
     },

@@ -3,7 +3,7 @@ use cqrs_es::DomainEvent;
 use serde::{Deserialize, Serialize};
 
 use super::commands::NumberTarget;
-use crate::{OrganizationId, OrganizationName, Plan, RequestId, E164};
+use crate::{JoinCode, OrganizationId, OrganizationName, Plan, RequestId, Settings, E164};
 
 /// Facts about an organization. A persisted contract: never rename a variant or field in place;
 /// add a version and an upcaster instead.
@@ -34,6 +34,18 @@ pub enum OrganizationEvent {
         industry: Option<String>,
         /// New plan.
         plan: Option<Plan>,
+        /// When.
+        updated_at: DateTime<Utc>,
+    },
+    /// The organization's code for the shared number.
+    JoinCodeAssigned {
+        /// The code.
+        join_code: JoinCode,
+    },
+    /// The messaging settings changed (the event carries them all, as they are now).
+    SettingsUpdated {
+        /// The settings.
+        settings: Settings,
         /// When.
         updated_at: DateTime<Utc>,
     },
@@ -83,6 +95,8 @@ impl DomainEvent for OrganizationEvent {
         match self {
             OrganizationEvent::OrganizationCreated { .. } => "OrganizationCreated",
             OrganizationEvent::OrganizationUpdated { .. } => "OrganizationUpdated",
+            OrganizationEvent::JoinCodeAssigned { .. } => "JoinCodeAssigned",
+            OrganizationEvent::SettingsUpdated { .. } => "SettingsUpdated",
             OrganizationEvent::OrganizationDeleted { .. } => "OrganizationDeleted",
             OrganizationEvent::NumberRequested { .. } => "NumberRequested",
             OrganizationEvent::NumberAttached { .. } => "NumberAttached",

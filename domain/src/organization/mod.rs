@@ -18,7 +18,7 @@ pub use commands::{NumberTarget, OrganizationCommand};
 pub use errors::OrganizationError;
 pub use events::OrganizationEvent;
 
-use crate::{OrganizationId, OrganizationName, Plan, RequestId, E164};
+use crate::{JoinCode, OrganizationId, OrganizationName, Plan, RequestId, Settings, E164};
 
 /// The organization's profile as last recorded.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -39,6 +39,8 @@ pub struct Organization {
     plan: Plan,
     numbers: BTreeSet<E164>,
     in_flight: BTreeMap<RequestId, NumberTarget>,
+    settings: Settings,
+    join_code: Option<JoinCode>,
     created_at: Option<DateTime<Utc>>,
     updated_at: Option<DateTime<Utc>>,
     deleted: bool,
@@ -58,6 +60,16 @@ impl Organization {
     /// The current plan.
     pub fn plan(&self) -> Plan {
         self.plan
+    }
+
+    /// The messaging settings.
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// The code for the shared number.
+    pub fn join_code(&self) -> Option<&JoinCode> {
+        self.join_code.as_ref()
     }
 
     /// Numbers held, in E.164 order.
@@ -111,20 +123,24 @@ impl Organization {
             description,
             industry,
             plan,
+            join_code,
             created_at,
         } = command
         {
             if self.id.is_some() {
                 return Err(OrganizationError::AlreadyExists { organization_id });
             }
-            return Ok(vec![E::OrganizationCreated {
-                organization_id,
-                name,
-                description,
-                industry,
-                plan,
-                created_at,
-            }]);
+            return Ok(vec![
+                E::OrganizationCreated {
+                    organization_id,
+                    name,
+                    description,
+                    industry,
+                    plan,
+                    created_at,
+                },
+                E::JoinCodeAssigned { join_code },
+            ]);
         }
         self.active_id()?;
         match command {
@@ -150,6 +166,18 @@ impl Organization {
                     description,
                     industry,
                     plan,
+                    updated_at,
+                }])
+            }
+            C::UpdateSettings {
+                settings,
+                updated_at,
+            } => {
+                if settings == self.settings {
+                    return Ok(vec![]);
+                }
+                Ok(vec![E::SettingsUpdated {
+                    settings,
                     updated_at,
                 }])
             }
@@ -297,6 +325,16 @@ impl Aggregate for Organization {
                 if let Some(plan) = plan {
                     self.plan = plan;
                 }
+                self.updated_at = Some(updated_at);
+            }
+            E::JoinCodeAssigned { join_code } => {
+                self.join_code = Some(join_code);
+            }
+            E::SettingsUpdated {
+                settings,
+                updated_at,
+            } => {
+                self.settings = settings;
                 self.updated_at = Some(updated_at);
             }
             E::OrganizationDeleted { deleted_at } => {

@@ -1,10 +1,10 @@
 //! Given/when/then tests for every rule of the `Organization` aggregate.
 
-use chrono::{TimeZone, Utc};
+use chrono::{TimeZone as _, Utc};
 use cqrs_es::test::TestFramework;
 
 use super::*;
-use crate::{NumberType, OrganizationName};
+use crate::{BusinessHours, JoinCode, NumberType, OrganizationName, Settings, TimeRange, TimeZone};
 
 type OrganizationTest = TestFramework<Organization>;
 
@@ -33,6 +33,10 @@ fn created(plan: Plan) -> OrganizationEvent {
         plan,
         created_at: at(),
     }
+}
+
+fn code() -> JoinCode {
+    JoinCode::parse("ACME42").unwrap()
 }
 
 fn by_number(n: &str) -> NumberTarget {
@@ -67,9 +71,13 @@ fn a_new_organization_is_created_with_its_plan() {
             description: None,
             industry: Some("retail".into()),
             plan: Plan::Trial,
+            join_code: code(),
             created_at: at(),
         })
-        .then_expect_events(vec![created(Plan::Trial)]);
+        .then_expect_events(vec![
+            created(Plan::Trial),
+            OrganizationEvent::JoinCodeAssigned { join_code: code() },
+        ]);
 }
 
 #[test]
@@ -82,6 +90,7 @@ fn creating_an_existing_organization_is_refused() {
             description: None,
             industry: None,
             plan: Plan::Starter,
+            join_code: code(),
             created_at: at(),
         })
         .then_expect_error(OrganizationError::AlreadyExists {
@@ -326,4 +335,43 @@ fn an_update_records_only_the_changed_fields() {
             plan: Some(Plan::Business),
             updated_at: at(),
         }]);
+}
+
+#[test]
+fn settings_are_replaced_and_an_unchanged_update_records_nothing() {
+    let mut days: [Vec<TimeRange>; 7] = Default::default();
+    days[0] = vec![TimeRange {
+        start: 540,
+        end: 1020,
+    }];
+    let settings = Settings {
+        welcome_message: Some("Hi from {organization}".into()),
+        business_hours: Some(
+            BusinessHours::new(TimeZone::parse("Europe/Madrid").unwrap(), days).unwrap(),
+        ),
+        ..Settings::default()
+    };
+    OrganizationTest::with(())
+        .given(vec![created(Plan::Trial)])
+        .when(OrganizationCommand::UpdateSettings {
+            settings: settings.clone(),
+            updated_at: at(),
+        })
+        .then_expect_events(vec![OrganizationEvent::SettingsUpdated {
+            settings: settings.clone(),
+            updated_at: at(),
+        }]);
+    OrganizationTest::with(())
+        .given(vec![
+            created(Plan::Trial),
+            OrganizationEvent::SettingsUpdated {
+                settings: settings.clone(),
+                updated_at: at(),
+            },
+        ])
+        .when(OrganizationCommand::UpdateSettings {
+            settings,
+            updated_at: at(),
+        })
+        .then_expect_events(vec![]);
 }
