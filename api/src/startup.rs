@@ -183,6 +183,10 @@ impl Application {
                 poem::post(webhooks::inbound_message),
             )
             .at(
+                "/webhooks/twilio/status",
+                poem::post(webhooks::status_callback),
+            )
+            .at(
                 "/openapi.yaml",
                 poem::get(poem::endpoint::make_sync(move |_| {
                     poem::Response::builder()

@@ -5,7 +5,7 @@ use crate::{AppError, RequestContext, Switchboard};
 
 use cqrs_es::event_sink::EventSink;
 use cqrs_es::persist::{EventStoreAggregateContext, PersistedEventRepository, PersistedEventStore};
-use cqrs_es::{Aggregate, AggregateContext, AggregateError, EventStore};
+use cqrs_es::{Aggregate, AggregateError, EventStore};
 
 /// How many times a command is re-run after an optimistic-concurrency conflict.
 pub const MAX_ATTEMPTS: u32 = 12;
@@ -33,15 +33,18 @@ where
     let mut attempt = 0;
     loop {
         attempt += 1;
-        let mut context: EventStoreAggregateContext<A> = store.load_aggregate(id).await?;
+        let context: EventStoreAggregateContext<A> = store.load_aggregate(id).await?;
+        // Handle on a copy: `EventSink::write` applies each event to the aggregate it is given,
+        // and cqrs-es 0.5's snapshot store applies the committed events to the context's
+        // aggregate once more when it writes a snapshot. Leaving the context at the loaded state
+        // makes the snapshot exact (the framework's own `execute` double-applies).
+        let mut state = context.aggregate.clone();
         let sink = EventSink::default();
-        context
-            .aggregate()
+        state
             .handle(command.clone(), services, &sink)
             .await
             .map_err(AggregateError::UserError)?;
         let events = sink.collect().await;
-        let state = context.aggregate.clone();
         let count = events.len();
         if count == 0 {
             return Ok((state, 0));

@@ -8,7 +8,7 @@ pub fn render(replies: &[String]) -> String {
     let mut xml = String::from(r#"<?xml version="1.0" encoding="UTF-8"?><Response>"#);
     for reply in replies {
         xml.push_str("<Message>");
-        xml.push_str(&quick_xml::escape::escape(reply.as_str()));
+        xml.push_str(&quick_xml::escape::partial_escape(reply.as_str()));
         xml.push_str("</Message>");
     }
     xml.push_str("</Response>");

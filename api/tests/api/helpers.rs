@@ -29,12 +29,17 @@ pub const API_KEY: &str = "test-admin-key";
 impl TestApp {
     /// Starts the sandbox on port 0 and the server on port 0 against a fresh database.
     pub async fn spawn(backend: Backend) -> Option<TestApp> {
+        Self::spawn_with(backend, &[]).await
+    }
+
+    /// As [`TestApp::spawn`], with extra configuration (e.g. `SHARED_NUMBER`).
+    pub async fn spawn_with(backend: Backend, extra: &[(&'static str, String)]) -> Option<TestApp> {
         let database = TestDatabase::create(backend).await?;
         let database_url = database.url().to_string();
         let sandbox = serve_sandbox("127.0.0.1:0", SandboxConfig::generate())
             .await
             .expect("start the sandbox");
-        let app = Self::start_server(&sandbox, &database_url).await;
+        let app = Self::start_server_with(&sandbox, &database_url, extra).await;
         Some(TestApp {
             address: format!("http://{}", app.addr()),
             api_key: API_KEY.into(),
@@ -47,8 +52,22 @@ impl TestApp {
     }
 
     async fn start_server(sandbox: &SandboxServer, database_url: &str) -> Application {
+        Self::start_server_with(sandbox, database_url, &[]).await
+    }
+
+    /// Starts another server process on the same database and sandbox (for tests of several
+    /// instances); stop it with `Application::stop`.
+    pub async fn start_another_server(&self) -> Application {
+        Self::start_server(&self.sandbox, &self.database_url).await
+    }
+
+    async fn start_server_with(
+        sandbox: &SandboxServer,
+        database_url: &str,
+        extra: &[(&'static str, String)],
+    ) -> Application {
         let token = sandbox.sandbox().auth_token().expose_secret().to_string();
-        let env = [
+        let mut env = vec![
             ("DATABASE_URL", database_url.to_string()),
             ("BIND_ADDR", "127.0.0.1:0".to_string()),
             ("ADMIN_API_KEY", API_KEY.to_string()),
@@ -59,6 +78,7 @@ impl TestApp {
             ("TWILIO_AUTH_TOKEN", token),
             ("TWILIO_API_BASE_URL", sandbox.api_base_url()),
         ];
+        env.extend(extra.iter().cloned());
         let settings = Settings::from_lookup(|key| {
             env.iter().find(|(k, _)| *k == key).map(|(_, v)| v.clone())
         })
@@ -165,7 +185,17 @@ impl TestApp {
 
     /// Posts a webhook form to our server signed with the sandbox's auth token, as Twilio would.
     pub async fn signed_webhook(&self, path: &str, params: &[(&str, &str)]) -> Response {
-        let url = self.url(path);
+        self.signed_webhook_to(&self.address, path, params).await
+    }
+
+    /// Posts a signed webhook to the server at `address` (another instance).
+    pub async fn signed_webhook_to(
+        &self,
+        address: &str,
+        path: &str,
+        params: &[(&str, &str)],
+    ) -> Response {
+        let url = format!("{address}{path}");
         let pairs: Vec<(String, String)> = params
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
@@ -186,10 +216,53 @@ impl TestApp {
             .expect("webhook request")
     }
 
+    /// Provisions a number in an area code for the organization and returns it.
+    pub async fn number_for(&self, organization_id: &str) -> String {
+        let response = self
+            .provision(organization_id, json!({"area_code": "415"}))
+            .await;
+        assert_eq!(response.status(), StatusCode::CREATED);
+        body(response).await["phone_number"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+
+    /// A customer message delivered by the simulator; returns the TwiML we answered.
+    pub async fn customer_says(&self, from: &str, to: &str, text: &str) -> String {
+        let answer = self
+            .customer_sends(json!({"from": from, "to": to, "body": text}))
+            .await;
+        assert_eq!(answer["status"], 200, "answer {answer}");
+        answer["twiml"].as_str().unwrap().to_string()
+    }
+
+    /// The organization's usage.
+    pub async fn usage(&self, organization_id: &str) -> Value {
+        let response = self
+            .get(&format!("/v1/organizations/{organization_id}/usage"))
+            .await;
+        assert_eq!(response.status(), StatusCode::OK);
+        body(response).await
+    }
+
+    /// What the sandbox delivered to customers' phones (outbound messages), oldest first.
+    pub async fn sent_to_customers(&self) -> Vec<Value> {
+        let response = self
+            .client
+            .get(self.sandbox.outbound_messages_url())
+            .send()
+            .await
+            .expect("sandbox outbound log");
+        body(response).await.as_array().cloned().unwrap_or_default()
+    }
+
     /// The organization's messages (newest first).
     pub async fn messages(&self, organization_id: &str) -> Vec<Value> {
         let response = self
-            .get(&format!("/v1/organizations/{organization_id}/messages"))
+            .get(&format!(
+                "/v1/organizations/{organization_id}/messages?limit=200"
+            ))
             .await;
         assert_eq!(response.status(), StatusCode::OK);
         body(response).await["items"].as_array().unwrap().clone()
@@ -198,9 +271,20 @@ impl TestApp {
     /// Waits until the organization's messages read model has `n` rows (the projector runs
     /// asynchronously after a webhook), at most 5 s.
     pub async fn wait_for_messages(&self, organization_id: &str, n: usize) -> Vec<Value> {
+        self.wait_for_messages_where(organization_id, |m| m.len() >= n)
+            .await
+    }
+
+    /// Waits until the organization's messages (newest first) satisfy `done`, at most 5 s;
+    /// returns them as they are then.
+    pub async fn wait_for_messages_where(
+        &self,
+        organization_id: &str,
+        done: impl Fn(&[Value]) -> bool,
+    ) -> Vec<Value> {
         for _ in 0..100 {
             let messages = self.messages(organization_id).await;
-            if messages.len() >= n {
+            if done(&messages) {
                 return messages;
             }
             tokio::time::sleep(Duration::from_millis(50)).await;

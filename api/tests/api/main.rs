@@ -4,9 +4,13 @@
 mod helpers;
 
 mod bad_input;
+mod concurrency;
 mod idempotency;
 mod numbers;
 mod openapi;
 mod organizations;
+mod outbound;
 mod restart;
 mod routing;
+mod rules;
+mod shared_number;

@@ -1,0 +1,115 @@
+//! The shared platform number: `join <code>` binds a customer to an organization.
+
+use secrecy::ExposeSecret;
+use serde_json::json;
+use switchboard_adapters::twilio::{TwilioClient, TwilioClientConfig};
+use switchboard_application::ports::{
+    PurchaseRequest, PurchaseTarget, TelephonyProvider, WebhookConfig,
+};
+use switchboard_domain::E164;
+
+use crate::helpers::{body, Backend, TestApp};
+
+const SHARED: &str = "+15005550006";
+const CUSTOMER: &str = "+15551230000";
+
+async fn buy_shared_number(app: &TestApp) {
+    let client = TwilioClient::new(TwilioClientConfig {
+        api_base_url: app.sandbox.api_base_url(),
+        account_sid: app.sandbox.sandbox().account_sid().to_string(),
+        auth_token: app
+            .sandbox
+            .sandbox()
+            .auth_token()
+            .expose_secret()
+            .to_string()
+            .into(),
+    })
+    .unwrap();
+    client
+        .purchase(&PurchaseRequest {
+            target: PurchaseTarget::Number(E164::parse(SHARED).unwrap()),
+            friendly_name: Some("Switchboard shared number".into()),
+            webhooks: WebhookConfig {
+                sms_url: app.url("/webhooks/twilio/messages"),
+                sms_method: "POST".into(),
+                status_callback: app.url("/webhooks/twilio/status"),
+            },
+        })
+        .await
+        .unwrap();
+}
+
+async fn customers_join_organizations_on_the_shared_number(backend: Backend) {
+    let Some(app) = TestApp::spawn_with(backend, &[("SHARED_NUMBER", SHARED.to_string())]).await
+    else {
+        return;
+    };
+    buy_shared_number(&app).await;
+    let acme = body(app.post("/v1/organizations", json!({"name": "Acme"})).await).await;
+    let bolt = body(app.post("/v1/organizations", json!({"name": "Bolt"})).await).await;
+    let (acme_id, acme_code) = (
+        acme["id"].as_str().unwrap(),
+        acme["join_code"].as_str().unwrap(),
+    );
+    let (bolt_id, bolt_code) = (
+        bolt["id"].as_str().unwrap(),
+        bolt["join_code"].as_str().unwrap(),
+    );
+
+    let lost = app.customer_says(CUSTOMER, SHARED, "hello?").await;
+    assert!(lost.contains("join &lt;code&gt;"), "{lost}");
+    let unknown = app.customer_says(CUSTOMER, SHARED, "join NOSUCHCODE").await;
+    assert!(unknown.contains("doesn't match"), "{unknown}");
+
+    let joined = app
+        .customer_says(
+            CUSTOMER,
+            SHARED,
+            &format!("join {}", acme_code.to_lowercase()),
+        )
+        .await;
+    assert!(joined.contains("You're now connected to Acme"), "{joined}");
+    assert!(
+        joined.contains("Thanks for contacting Acme"),
+        "the welcome follows: {joined}"
+    );
+    app.customer_says(CUSTOMER, SHARED, "my order is late")
+        .await;
+    let acme_messages = app.wait_for_messages(acme_id, 2).await;
+    assert_eq!(acme_messages[0]["body"], "my order is late");
+
+    let moved = app
+        .customer_says(CUSTOMER, SHARED, &format!("JOIN {bolt_code}"))
+        .await;
+    assert!(moved.contains("connected to Bolt"), "{moved}");
+    app.customer_says(CUSTOMER, SHARED, "hi Bolt").await;
+    let bolt_messages = app.wait_for_messages(bolt_id, 2).await;
+    assert_eq!(bolt_messages[0]["body"], "hi Bolt");
+    assert_eq!(
+        app.messages(acme_id).await.len(),
+        2,
+        "Acme gets nothing after the customer left"
+    );
+
+    // An organization without a dedicated number sends from the shared number.
+    let sent = app
+        .post(
+            &format!("/v1/organizations/{bolt_id}/messages"),
+            json!({"to": CUSTOMER, "body": "hello from Bolt", "channel": "sms"}),
+        )
+        .await;
+    assert_eq!(sent.status(), 201);
+    assert_eq!(body(sent).await["from"], SHARED);
+    app.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn customers_join_organizations_on_the_shared_number_on_sqlite() {
+    customers_join_organizations_on_the_shared_number(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn customers_join_organizations_on_the_shared_number_on_postgres() {
+    customers_join_organizations_on_the_shared_number(Backend::Postgres).await;
+}
