@@ -47,6 +47,9 @@ pub struct Settings {
     /// `SHARED_NUMBER`: the platform's shared number (E.164) that organizations without a
     /// dedicated number are reached on (`join <code>`); unset: no shared number.
     pub shared_number: Option<E164>,
+    /// `PROVISIONING_TIMEOUT_SECS` (default 300): how old a provisioning request must be before
+    /// the reconciler completes, compensates or expires it.
+    pub provisioning_timeout: std::time::Duration,
 }
 
 /// The default `DATABASE_URL`.
@@ -128,6 +131,17 @@ impl Settings {
                     })
                 })
                 .transpose()?,
+            provisioning_timeout: std::time::Duration::from_secs(
+                get("PROVISIONING_TIMEOUT_SECS")
+                    .map(|v| {
+                        v.trim().parse::<u64>().map_err(|_| ConfigError::Invalid {
+                            key: "PROVISIONING_TIMEOUT_SECS",
+                            reason: format!("`{v}` is not a number of seconds"),
+                        })
+                    })
+                    .transpose()?
+                    .unwrap_or(300),
+            ),
         })
     }
 }

@@ -15,7 +15,7 @@ use switchboard_adapters::sandbox::{Sandbox, SandboxConfig, SANDBOX_PATH_PREFIX}
 use switchboard_adapters::twilio::{TwilioClient, TwilioClientConfig};
 use switchboard_application::ports::{GlobalLog, TelephonyProvider, WebhookConfig};
 use switchboard_application::{Dependencies, RequestContext, Switchboard, SystemClock};
-use switchboard_projections::{OrganizationDirectoryView, Projector};
+use switchboard_projections::{OrganizationDirectoryView, Projector, ProvisioningRequests};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
@@ -152,6 +152,7 @@ impl Application {
             clock: Arc::new(SystemClock),
             log: log_port.clone(),
             directory: Arc::new(OrganizationDirectoryView::new(database.any().clone())),
+            ledger: Arc::new(ProvisioningRequests::ledger(database.any().clone())),
             shared_number: settings.shared_number.clone(),
         });
         let generated_key = settings.admin_api_key.is_none();
@@ -172,8 +173,11 @@ impl Application {
 
         let (shutdown, shutdown_rx) = watch::channel(false);
         let projector_task = tokio::spawn(projector.run(shutdown_rx.clone()));
-        let scheduler_task =
-            tokio::spawn(quota_reset_scheduler(state.clone(), shutdown_rx.clone()));
+        let scheduler_task = tokio::spawn(maintenance(
+            state.clone(),
+            settings.provisioning_timeout,
+            shutdown_rx.clone(),
+        ));
 
         let api = openapi_service().server(format!("http://{addr}"));
         let spec_yaml = api.spec_yaml();
@@ -268,25 +272,39 @@ impl Application {
     }
 }
 
-/// How often the quota-reset scheduler looks for organizations whose new billing period has not
-/// started yet.
-const QUOTA_RESET_INTERVAL: Duration = Duration::from_secs(60);
+/// How often the maintenance task runs its passes.
+const MAINTENANCE_INTERVAL: Duration = Duration::from_secs(60);
 
-/// Emits `QuotaReset` for every organization entering a new billing period: at start-up, then
-/// every minute. Idempotent (the event store allows one reset per organization and period), so
-/// several processes can run it.
-async fn quota_reset_scheduler(state: Arc<AppState>, mut shutdown: watch::Receiver<bool>) {
+/// Background maintenance, at start-up and then every minute; both passes are idempotent, so
+/// several processes can run them:
+/// - quota resets: `QuotaReset` for every organization entering a new billing period (the event
+///   store allows one per organization and period);
+/// - provisioning reconciliation: purchases at the provider that were never recorded are
+///   completed or released, stale requests expired (invariant 5).
+async fn maintenance(
+    state: Arc<AppState>,
+    provisioning_timeout: Duration,
+    mut shutdown: watch::Receiver<bool>,
+) {
     let context = RequestContext {
-        request_id: "quota-reset-scheduler".into(),
+        request_id: "maintenance".into(),
         actor: "scheduler".into(),
     };
+    let timeout = chrono::Duration::from_std(provisioning_timeout).unwrap_or(chrono::Duration::MAX);
     loop {
+        // Both passes read read models: bring them up to date first.
+        if let Err(error) = state.projector.catch_up().await {
+            tracing::warn!(%error, "read models could not catch up before maintenance");
+        }
         match state.app.reset_quotas(&context).await {
             Ok(count) => tracing::debug!(organizations = count, "quota periods checked"),
             Err(error) => tracing::warn!(%error, "quota reset pass failed; retrying next tick"),
         }
+        if let Err(error) = state.app.reconcile_provisioning(timeout, &context).await {
+            tracing::warn!(%error, "provisioning reconciliation failed; retrying next tick");
+        }
         tokio::select! {
-            _ = tokio::time::sleep(QUOTA_RESET_INTERVAL) => {}
+            _ = tokio::time::sleep(MAINTENANCE_INTERVAL) => {}
             _ = shutdown.wait_for(|stopped| *stopped) => return,
         }
     }

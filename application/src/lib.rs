@@ -10,7 +10,9 @@ mod numbers;
 mod organizations;
 mod outbound;
 pub mod ports;
+mod provisioning_tag;
 mod quota;
+mod reconcile;
 mod settings;
 mod switchboard;
 
@@ -22,5 +24,6 @@ pub use numbers::{NumberDetails, ProvisionTarget};
 pub use organizations::{NewOrganization, OrganizationChanges, OrganizationDetails};
 pub use outbound::{SendMessage, SentMessage};
 pub use quota::Usage;
+pub use reconcile::Reconciliation;
 pub use settings::SettingsChanges;
 pub use switchboard::{Dependencies, Switchboard, SNAPSHOT_EVERY};

@@ -132,7 +132,7 @@ impl<R: PersistedEventRepository + Clone> Switchboard<R> {
 
         let friendly_name = org
             .profile()
-            .map(|p| p.name.as_str().chars().take(64).collect());
+            .map(|p| crate::provisioning_tag::friendly_name(p.name.as_str(), request_id));
         let purchase = PurchaseRequest {
             target: purchase_target,
             friendly_name,
@@ -181,6 +181,12 @@ impl<R: PersistedEventRepository + Clone> Switchboard<R> {
             .run_organization(organization_id, attach, context)
             .await
         {
+            let org = self.active_organization(organization_id).await;
+            if org.is_ok_and(|org| org.numbers().contains(&bought.phone_number)) {
+                // The reconciler attached it meanwhile.
+                return NumberDetails::from_aggregate(&bought.phone_number, &number)
+                    .ok_or_else(|| AppError::NumberNotHeld(bought.phone_number.to_string()));
+            }
             tracing::warn!(%error, number = %bought.phone_number, "cannot attach; releasing");
             self.release_at_provider(&bought.provider_sid).await?;
             let release = PhoneNumberCommand::ReleaseNumber {

@@ -10,7 +10,9 @@ use switchboard_domain::shared_number::SharedNumberMember;
 use switchboard_domain::E164;
 
 use crate::keyed_lock::KeyedLock;
-use crate::ports::{GlobalLog, OrganizationDirectory, TelephonyProvider, WebhookConfig};
+use crate::ports::{
+    GlobalLog, OrganizationDirectory, ProvisioningLedger, TelephonyProvider, WebhookConfig,
+};
 use crate::Clock;
 
 /// Events between snapshots of the streams that grow with traffic (quota, conversation): loading
@@ -33,6 +35,8 @@ pub struct Dependencies<R> {
     pub log: Arc<dyn GlobalLog>,
     /// Join codes and active organizations (a read model).
     pub directory: Arc<dyn OrganizationDirectory>,
+    /// Provisioning requests (a read model), for the reconciler.
+    pub ledger: Arc<dyn ProvisioningLedger>,
     /// The platform's shared number (`SHARED_NUMBER`), if configured.
     pub shared_number: Option<E164>,
 }
@@ -51,6 +55,7 @@ pub struct Switchboard<R: PersistedEventRepository + Clone> {
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) log: Arc<dyn GlobalLog>,
     pub(crate) directory: Arc<dyn OrganizationDirectory>,
+    pub(crate) ledger: Arc<dyn ProvisioningLedger>,
     pub(crate) shared_number: Option<E164>,
     pub(crate) locks: KeyedLock,
 }
@@ -66,6 +71,7 @@ impl<R: PersistedEventRepository + Clone> Switchboard<R> {
             clock,
             log,
             directory,
+            ledger,
             shared_number,
         } = dependencies;
         Self {
@@ -84,6 +90,7 @@ impl<R: PersistedEventRepository + Clone> Switchboard<R> {
             clock,
             log,
             directory,
+            ledger,
             shared_number,
             locks: KeyedLock::default(),
         }

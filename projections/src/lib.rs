@@ -9,6 +9,7 @@ mod messages;
 mod organizations;
 mod projection;
 mod projector;
+mod provisioning;
 mod routing_table;
 
 pub use messages::{MessageRow, MessagesPage, MessagesView};
@@ -17,4 +18,5 @@ pub use organizations::{
 };
 pub use projection::Projection;
 pub use projector::{Projector, ProjectorError};
+pub use provisioning::ProvisioningRequests;
 pub use routing_table::{RoutingEntry, RoutingTable};

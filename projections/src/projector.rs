@@ -5,7 +5,9 @@ use sqlx::{Acquire, AnyPool};
 use switchboard_application::ports::{GlobalLog, LogPosition, StoreError};
 use tokio::sync::watch;
 
-use crate::{checkpoint, MessagesView, OrganizationsView, Projection, RoutingTable};
+use crate::{
+    checkpoint, MessagesView, OrganizationsView, Projection, ProvisioningRequests, RoutingTable,
+};
 
 /// Events read from the log per transaction.
 const BATCH: u32 = 500;
@@ -30,7 +32,7 @@ pub struct Projector {
 }
 
 impl Projector {
-    /// A projector for Switchboard's read models (routing table, organizations, messages).
+    /// A projector for Switchboard's read models (routing table, organizations, messages, provisioning requests).
     pub fn new(pool: AnyPool, log: Arc<dyn GlobalLog>) -> Self {
         Self {
             pool,
@@ -39,6 +41,7 @@ impl Projector {
                 Arc::new(RoutingTable),
                 Arc::new(OrganizationsView),
                 Arc::new(MessagesView),
+                Arc::new(ProvisioningRequests::projection()),
             ],
         }
     }

@@ -50,3 +50,20 @@ async fn two_instances_accept_exactly_the_remaining_quota() {
     second.stop().await;
     app.finish().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_period_is_reset_once_however_many_schedulers_run() {
+    let Some(app) = TestApp::spawn(Backend::Postgres).await else {
+        return;
+    };
+    let org = app.create_organization("Periodic", "trial").await;
+    // Each server start runs a reset pass; three passes over the same organization and period.
+    let app = app.restart().await;
+    let second = app.start_another_server().await;
+    let third = app.start_another_server().await;
+    let resets = app.quota_resets(&org).await;
+    assert_eq!(resets, 1, "one QuotaReset for the period");
+    second.stop().await;
+    third.stop().await;
+    app.finish().await;
+}

@@ -2,13 +2,17 @@
 
 use std::time::Duration;
 
+use cqrs_es::persist::PersistedEventStore;
 use reqwest::{Response, StatusCode};
 use secrecy::ExposeSecret;
 use serde_json::{json, Value};
+use switchboard_adapters::event_store::Database;
 use switchboard_adapters::sandbox::{serve_sandbox, SandboxConfig, SandboxServer};
 use switchboard_adapters::twilio::compute_signature;
 use switchboard_api::config::Settings;
 use switchboard_api::startup::Application;
+use switchboard_application::execute;
+use switchboard_domain::organization::{Organization, OrganizationCommand};
 
 pub use switchboard_adapters::test_database::TestBackend as Backend;
 use switchboard_adapters::test_database::TestDatabase;
@@ -20,6 +24,7 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub sandbox: SandboxServer,
     pub database_url: String,
+    extra: Vec<(&'static str, String)>,
     app: Application,
     database: TestDatabase,
 }
@@ -46,6 +51,7 @@ impl TestApp {
             client: reqwest::Client::new(),
             sandbox,
             database_url,
+            extra: extra.to_vec(),
             app,
             database,
         })
@@ -90,10 +96,8 @@ impl TestApp {
 
     /// Stops the server and starts a new one on the same database and sandbox (a restart).
     pub async fn restart(mut self) -> TestApp {
-        let old = std::mem::replace(
-            &mut self.app,
-            Self::start_server(&self.sandbox, &self.database_url).await,
-        );
+        let new = Self::start_server_with(&self.sandbox, &self.database_url, &self.extra).await;
+        let old = std::mem::replace(&mut self.app, new);
         old.stop().await;
         self.address = format!("http://{}", self.app.addr());
         self
@@ -257,6 +261,21 @@ impl TestApp {
         body(response).await.as_array().cloned().unwrap_or_default()
     }
 
+    /// Polls `check` every 50 ms until it holds or 5 s pass; returns whether it held.
+    pub async fn wait_for<F, Fut>(&self, check: F) -> bool
+    where
+        F: Fn() -> Fut,
+        Fut: std::future::Future<Output = bool>,
+    {
+        for _ in 0..100 {
+            if check().await {
+                return true;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        false
+    }
+
     /// The organization's messages (newest first).
     pub async fn messages(&self, organization_id: &str) -> Vec<Value> {
         let response = self
@@ -290,6 +309,48 @@ impl TestApp {
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         self.messages(organization_id).await
+    }
+
+    /// How many `QuotaReset` events the organization's quota streams hold, once the start-up
+    /// reset passes have run (waits up to 5 s for the first, then 300 ms for any other).
+    pub async fn quota_resets(&self, organization_id: &str) -> i64 {
+        sqlx::any::install_default_drivers();
+        let pool = sqlx::AnyPool::connect(&self.database_url)
+            .await
+            .expect("db");
+        let count = || async {
+            let (n,): (i64,) = sqlx::query_as(
+                "SELECT COUNT(*) FROM events WHERE aggregate_type = 'Quota'
+                   AND event_type = 'QuotaReset' AND aggregate_id LIKE $1",
+            )
+            .bind(format!("{organization_id}/%"))
+            .fetch_one(&pool)
+            .await
+            .expect("count");
+            n
+        };
+        for _ in 0..100 {
+            if count().await > 0 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let resets = count().await;
+        pool.close().await;
+        resets
+    }
+
+    /// Runs a command on an organization's stream directly in the event store (to stage what a
+    /// crash would have left behind).
+    pub async fn organization_command(&self, organization_id: &str, command: OrganizationCommand) {
+        let database = Database::connect(&self.database_url).await.expect("db");
+        let store: PersistedEventStore<_, Organization> =
+            PersistedEventStore::new_event_store(database.event_repository());
+        execute(&store, &(), organization_id, command, Default::default())
+            .await
+            .expect("command");
+        database.close().await;
     }
 
     /// The payloads of the events of type `event_type` in a MessageSid's stream.

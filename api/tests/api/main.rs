@@ -10,6 +10,7 @@ mod numbers;
 mod openapi;
 mod organizations;
 mod outbound;
+mod reconcile;
 mod restart;
 mod routing;
 mod rules;

@@ -3,11 +3,13 @@
 pub mod directory;
 pub mod global_log;
 pub mod messaging;
+pub mod provisioning;
 pub mod store_error;
 pub mod telephony;
 
 pub use directory::OrganizationDirectory;
 pub use global_log::*;
 pub use messaging::*;
+pub use provisioning::{ProvisioningLedger, ProvisioningRequest, RequestState};
 pub use store_error::StoreError;
 pub use telephony::*;

@@ -16,7 +16,7 @@ pub use commands::PhoneNumberCommand;
 pub use errors::PhoneNumberError;
 pub use events::PhoneNumberEvent;
 
-use crate::{Capabilities, OrganizationId, E164};
+use crate::{Capabilities, OrganizationId, RequestId, E164};
 
 /// The webhook URLs set on a number at the provider (Twilio's `SmsUrl` and `StatusCallback`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -32,6 +32,8 @@ pub struct WebhookUrls {
 pub struct Ownership {
     /// The owner.
     pub organization_id: OrganizationId,
+    /// The provisioning request that bought it.
+    pub request_id: RequestId,
     /// `twilio`, `signalwire` or `sandbox`.
     pub provider: String,
     /// The provider's SID.
@@ -181,16 +183,17 @@ impl Aggregate for PhoneNumber {
             E::NumberProvisioned {
                 phone_number,
                 organization_id,
+                request_id,
                 provider,
                 provider_sid,
                 capabilities,
                 webhooks,
                 provisioned_at,
-                ..
             } => {
                 self.phone_number = Some(phone_number);
                 self.ownership = Some(Ownership {
                     organization_id,
+                    request_id,
                     provider,
                     provider_sid,
                     capabilities,

@@ -1,0 +1,126 @@
+//! Invariant 5: a number bought at the provider ends up assigned or released, whatever crashed.
+
+use secrecy::ExposeSecret;
+use serde_json::json;
+use switchboard_adapters::twilio::{TwilioClient, TwilioClientConfig};
+use switchboard_application::ports::{
+    PurchaseRequest, PurchaseTarget, TelephonyProvider, WebhookConfig,
+};
+use switchboard_domain::organization::{NumberTarget, OrganizationCommand};
+use switchboard_domain::{RequestId, E164};
+
+use crate::helpers::{body, Backend, TestApp};
+use crate::numbers::owned_at_provider;
+
+async fn buy(app: &TestApp, number: &str, friendly_name: &str) {
+    let client = TwilioClient::new(TwilioClientConfig {
+        api_base_url: app.sandbox.api_base_url(),
+        account_sid: app.sandbox.sandbox().account_sid().to_string(),
+        auth_token: app
+            .sandbox
+            .sandbox()
+            .auth_token()
+            .expose_secret()
+            .to_string()
+            .into(),
+    })
+    .unwrap();
+    client
+        .purchase(&PurchaseRequest {
+            target: PurchaseTarget::Number(E164::parse(number).unwrap()),
+            friendly_name: Some(friendly_name.to_string()),
+            webhooks: WebhookConfig {
+                sms_url: app.url("/webhooks/twilio/messages"),
+                sms_method: "POST".into(),
+                status_callback: app.url("/webhooks/twilio/status"),
+            },
+        })
+        .await
+        .unwrap();
+}
+
+async fn request(app: &TestApp, org: &str, number: &str) -> RequestId {
+    let request_id = RequestId::new_random();
+    app.organization_command(
+        org,
+        OrganizationCommand::RequestNumber {
+            request_id,
+            target: NumberTarget::Number {
+                phone_number: E164::parse(number).unwrap(),
+            },
+            requested_at: chrono::Utc::now(),
+        },
+    )
+    .await;
+    request_id
+}
+
+async fn purchases_left_behind_by_a_crash_are_completed_or_released(backend: Backend) {
+    let Some(app) =
+        TestApp::spawn_with(backend, &[("PROVISIONING_TIMEOUT_SECS", "0".into())]).await
+    else {
+        return;
+    };
+    let org = app.create_organization("Crashy", "enterprise").await;
+    let small = app.create_organization("Small", "trial").await;
+
+    // Bought, never recorded: the process died right after the provider's 201.
+    let bought = request(&app, &org, "+14155550100").await;
+    buy(&app, "+14155550100", &format!("Crashy [{bought}]")).await;
+    // Bought although the request was recorded as failed (e.g. the answer timed out).
+    let given_up = request(&app, &org, "+14155550101").await;
+    app.organization_command(
+        &org,
+        OrganizationCommand::FailNumberRequest {
+            request_id: given_up,
+            reason: "timeout".into(),
+            failed_at: chrono::Utc::now(),
+        },
+    )
+    .await;
+    buy(&app, "+14155550101", &format!("Crashy [{given_up}]")).await;
+    // Requested, never bought: holds the trial organization's only slot.
+    request(&app, &small, "+14155550102").await;
+    // A number of the account that Switchboard did not buy.
+    buy(&app, "+14155550103", "Front desk").await;
+
+    let app = app.restart().await;
+    let numbers = app
+        .wait_for(|| async {
+            let listed = body(app.get(&format!("/v1/organizations/{org}/numbers")).await).await;
+            listed["items"]
+                .as_array()
+                .is_some_and(|items| items.len() == 1)
+        })
+        .await;
+    assert!(
+        numbers,
+        "the unrecorded purchase is attached to its organization"
+    );
+    let routing = body(app.get("/v1/numbers/+14155550100").await).await;
+    assert_eq!(routing["organization_id"], org.as_str());
+    assert_eq!(
+        owned_at_provider(&app).await,
+        vec!["+14155550100".to_string(), "+14155550103".to_string()],
+        "the orphan is released; the foreign number is untouched"
+    );
+    let freed = app
+        .provision(&small, json!({"phone_number": "+14155550104"}))
+        .await;
+    assert_eq!(
+        freed.status(),
+        201,
+        "the expired request freed the trial slot"
+    );
+    app.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn purchases_left_behind_by_a_crash_are_completed_or_released_on_sqlite() {
+    purchases_left_behind_by_a_crash_are_completed_or_released(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn purchases_left_behind_by_a_crash_are_completed_or_released_on_postgres() {
+    purchases_left_behind_by_a_crash_are_completed_or_released(Backend::Postgres).await;
+}
