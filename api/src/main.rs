@@ -1,13 +1,14 @@
-//! The `switchboard` binary: `serve`, `migrate`, `openapi`, `sandbox`.
+//! The `switchboard` binary: `serve`, `migrate`, `openapi`, `replay`, `sandbox`.
 
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use switchboard_adapters::event_store::Database;
+use switchboard_adapters::event_store::{Database, SqlGlobalLog};
 use switchboard_adapters::sandbox::{serve_sandbox, SandboxConfig};
 use switchboard_api::config::Settings;
 use switchboard_api::startup::Application;
 use switchboard_api::telemetry;
+use switchboard_projections::Projector;
 
 /// Switchboard: dedicated Twilio/WhatsApp numbers per organization, inbound routing, event-sourced.
 #[derive(Parser)]
@@ -25,6 +26,8 @@ enum Command {
     Migrate,
     /// Print the OpenAPI document (YAML) the server serves.
     Openapi,
+    /// Rebuild every read model from position 0 of the global log.
+    Replay,
     /// Run the local Twilio sandbox on its own port.
     Sandbox {
         /// Address to listen on.
@@ -70,6 +73,16 @@ async fn main() -> ExitCode {
                 }
             }
         }
+        Command::Replay => match replay(&settings.database_url).await {
+            Ok(applied) => {
+                println!("read models rebuilt from {applied} event applications");
+                ExitCode::SUCCESS
+            }
+            Err(error) => {
+                tracing::error!(%error, "replay failed");
+                ExitCode::FAILURE
+            }
+        },
         Command::Serve => match Application::start(settings).await {
             Ok(app) => {
                 println!(
@@ -116,6 +129,17 @@ async fn main() -> ExitCode {
             }
         }
     }
+}
+
+/// Empties the read models and applies the whole global log to them again.
+async fn replay(database_url: &str) -> Result<u64, Box<dyn std::error::Error>> {
+    let database = Database::connect(database_url).await?;
+    database.migrate().await?;
+    let log = std::sync::Arc::new(SqlGlobalLog::new(&database));
+    let projector = Projector::new(database.any().clone(), log);
+    let applied = projector.rebuild().await?;
+    database.close().await;
+    Ok(applied)
 }
 
 /// The URL without a password.

@@ -198,7 +198,63 @@ async fn webhooks_missing_fields_or_signature_are_refused(app: &TestApp) {
     assert_problem(forged, 403, "invalid_signature").await;
 }
 
+async fn invalid_settings_are_refused_naming_the_field(app: &TestApp) {
+    let org = app.create_organization("Settings", "trial").await;
+    let path = format!("/v1/organizations/{org}");
+    let problem = assert_problem(
+        app.patch(&path, json!({"time_zone": "Mars/Olympus_Mons"}))
+            .await,
+        422,
+        "invalid_time_zone",
+    )
+    .await;
+    assert_eq!(problem["field"], "time_zone");
+    let overlapping = json!({"business_hours": {"monday": [{"start": "09:00", "end": "13:00"}, {"start": "12:00", "end": "17:00"}]}});
+    let problem = assert_problem(
+        app.patch(&path, overlapping).await,
+        422,
+        "invalid_business_hours",
+    )
+    .await;
+    assert_eq!(problem["field"], "business_hours.monday");
+    let backwards = json!({"business_hours": {"friday": [{"start": "17:00", "end": "09:00"}]}});
+    let problem = assert_problem(
+        app.patch(&path, backwards).await,
+        422,
+        "invalid_business_hours",
+    )
+    .await;
+    assert_eq!(problem["field"], "business_hours.friday");
+    let bad_time = json!({"business_hours": {"sunday": [{"start": "9am", "end": "17:00"}]}});
+    let problem = assert_problem(
+        app.patch(&path, bad_time).await,
+        422,
+        "invalid_business_hours",
+    )
+    .await;
+    assert_eq!(problem["field"], "business_hours.sunday");
+    let problem = assert_problem(
+        app.patch(&path, json!({"billing_day": 31})).await,
+        422,
+        "invalid_billing_day",
+    )
+    .await;
+    assert_eq!(problem["field"], "billing_day");
+    let problem = assert_problem(
+        app.patch(&path, json!({"welcome_message": "  "})).await,
+        422,
+        "invalid_message",
+    )
+    .await;
+    assert_eq!(problem["field"], "welcome_message");
+    // Nothing of a refused PATCH is applied.
+    let org_now = crate::helpers::body(app.get(&path).await).await;
+    assert!(org_now["settings"]["time_zone"].is_null());
+    assert!(org_now["settings"]["business_hours"].is_null());
+}
+
 on_both_backends!(
+    invalid_settings_are_refused_naming_the_field,
     malformed_requests_get_problems_naming_the_field,
     a_wrong_or_missing_bearer_token_is_unauthorized,
     webhooks_missing_fields_or_signature_are_refused,
