@@ -8,11 +8,15 @@ use secrecy::ExposeSecret;
 use serde_json::{json, Value};
 use switchboard_adapters::event_store::Database;
 use switchboard_adapters::sandbox::{serve_sandbox, SandboxConfig, SandboxServer};
-use switchboard_adapters::twilio::compute_signature;
+use switchboard_adapters::twilio::{compute_signature, TwilioClient, TwilioClientConfig};
 use switchboard_api::config::Settings;
 use switchboard_api::startup::Application;
 use switchboard_application::execute;
+use switchboard_application::ports::{
+    PurchaseRequest, PurchaseTarget, TelephonyProvider, WebhookConfig,
+};
 use switchboard_domain::organization::{Organization, OrganizationCommand};
+use switchboard_domain::E164;
 
 pub use switchboard_adapters::test_database::TestBackend as Backend;
 use switchboard_adapters::test_database::TestDatabase;
@@ -339,6 +343,53 @@ impl TestApp {
         let resets = count().await;
         pool.close().await;
         resets
+    }
+
+    /// A real REST client on the sandbox account: what the provider itself holds.
+    pub fn provider(&self) -> TwilioClient {
+        TwilioClient::new(TwilioClientConfig {
+            api_base_url: self.sandbox.api_base_url(),
+            account_sid: self.sandbox.sandbox().account_sid().to_string(),
+            auth_token: self
+                .sandbox
+                .sandbox()
+                .auth_token()
+                .expose_secret()
+                .to_string()
+                .into(),
+        })
+        .expect("client")
+    }
+
+    /// The numbers the sandbox account owns, sorted.
+    pub async fn owned_at_provider(&self) -> Vec<String> {
+        let mut numbers: Vec<String> = self
+            .provider()
+            .list_owned()
+            .await
+            .expect("list owned numbers")
+            .into_iter()
+            .map(|n| n.phone_number.to_string())
+            .collect();
+        numbers.sort();
+        numbers
+    }
+
+    /// Buys `number` at the sandbox directly (as a crashed process or an operator would), with
+    /// our webhooks.
+    pub async fn buy_at_provider(&self, number: &str, friendly_name: &str) {
+        self.provider()
+            .purchase(&PurchaseRequest {
+                target: PurchaseTarget::Number(E164::parse(number).expect("E.164")),
+                friendly_name: Some(friendly_name.to_string()),
+                webhooks: WebhookConfig {
+                    sms_url: self.url("/webhooks/twilio/messages"),
+                    sms_method: "POST".into(),
+                    status_callback: self.url("/webhooks/twilio/status"),
+                },
+            })
+            .await
+            .expect("purchase");
     }
 
     /// Runs a command on an organization's stream directly in the event store (to stage what a

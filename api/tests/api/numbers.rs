@@ -1,37 +1,9 @@
 //! Numbers: search, provision (both forms), limits, provider refusals, webhooks, release.
 
-use secrecy::ExposeSecret;
 use serde_json::json;
-use switchboard_adapters::twilio::{TwilioClient, TwilioClientConfig};
-use switchboard_application::ports::TelephonyProvider;
 
 use crate::helpers::{assert_problem, body, TestApp};
 use crate::on_both_backends;
-
-/// The numbers the sandbox account owns, as the provider sees them.
-pub async fn owned_at_provider(app: &TestApp) -> Vec<String> {
-    let client = TwilioClient::new(TwilioClientConfig {
-        api_base_url: app.sandbox.api_base_url(),
-        account_sid: app.sandbox.sandbox().account_sid().to_string(),
-        auth_token: app
-            .sandbox
-            .sandbox()
-            .auth_token()
-            .expose_secret()
-            .to_string()
-            .into(),
-    })
-    .unwrap();
-    let mut numbers: Vec<String> = client
-        .list_owned()
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|n| n.phone_number.to_string())
-        .collect();
-    numbers.sort();
-    numbers
-}
 
 async fn the_inventory_is_searched_by_type_area_code_and_pattern(app: &TestApp) {
     let found = body(
@@ -110,7 +82,7 @@ async fn a_number_is_provisioned_by_number_and_by_area_code(app: &TestApp) {
         by_area["phone_number"].as_str().unwrap().to_string(),
     ];
     expected.sort();
-    assert_eq!(owned_at_provider(app).await, expected);
+    assert_eq!(app.owned_at_provider().await, expected);
 
     let routing = body(app.get("/v1/numbers/+14155550100").await).await;
     assert_eq!(routing["organization_id"], org.as_str());
@@ -133,7 +105,7 @@ async fn the_plan_limits_the_numbers_held(app: &TestApp) {
     .await;
     assert!(problem["detail"].as_str().unwrap().contains("trial"));
     assert_eq!(
-        owned_at_provider(app).await,
+        app.owned_at_provider().await,
         vec!["+14155550100".to_string()],
         "nothing bought past the limit"
     );
@@ -162,7 +134,7 @@ async fn concurrent_provisioning_never_exceeds_the_plan(app: &TestApp) {
         statuses.iter().all(|s| *s == 201 || *s == 409),
         "{statuses:?}"
     );
-    assert_eq!(owned_at_provider(app).await.len(), 1);
+    assert_eq!(app.owned_at_provider().await.len(), 1);
 }
 
 async fn a_number_held_by_another_organization_is_taken(app: &TestApp) {
@@ -268,7 +240,7 @@ async fn a_released_number_leaves_the_provider_account(app: &TestApp) {
             .status(),
         204
     );
-    assert!(owned_at_provider(app).await.is_empty());
+    assert!(app.owned_at_provider().await.is_empty());
     let listed = body(app.get(&format!("/v1/organizations/{org}/numbers")).await).await;
     assert!(listed["items"].as_array().unwrap().is_empty());
     let routing = body(app.get("/v1/numbers/+14155550100").await).await;
@@ -290,14 +262,14 @@ async fn deleting_an_organization_releases_its_numbers_at_the_provider(app: &Tes
     ] {
         assert_eq!(app.provision(&org, request).await.status(), 201);
     }
-    assert_eq!(owned_at_provider(app).await.len(), 2);
+    assert_eq!(app.owned_at_provider().await.len(), 2);
     assert_eq!(
         app.delete(&format!("/v1/organizations/{org}"))
             .await
             .status(),
         204
     );
-    assert!(owned_at_provider(app).await.is_empty());
+    assert!(app.owned_at_provider().await.is_empty());
     let routing = body(app.get("/v1/numbers/+14155550100").await).await;
     assert_eq!(routing["status"], "released");
 }

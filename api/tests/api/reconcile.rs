@@ -1,43 +1,10 @@
 //! Invariant 5: a number bought at the provider ends up assigned or released, whatever crashed.
 
-use secrecy::ExposeSecret;
 use serde_json::json;
-use switchboard_adapters::twilio::{TwilioClient, TwilioClientConfig};
-use switchboard_application::ports::{
-    PurchaseRequest, PurchaseTarget, TelephonyProvider, WebhookConfig,
-};
 use switchboard_domain::organization::{NumberTarget, OrganizationCommand};
 use switchboard_domain::{RequestId, E164};
 
 use crate::helpers::{body, Backend, TestApp};
-use crate::numbers::owned_at_provider;
-
-async fn buy(app: &TestApp, number: &str, friendly_name: &str) {
-    let client = TwilioClient::new(TwilioClientConfig {
-        api_base_url: app.sandbox.api_base_url(),
-        account_sid: app.sandbox.sandbox().account_sid().to_string(),
-        auth_token: app
-            .sandbox
-            .sandbox()
-            .auth_token()
-            .expose_secret()
-            .to_string()
-            .into(),
-    })
-    .unwrap();
-    client
-        .purchase(&PurchaseRequest {
-            target: PurchaseTarget::Number(E164::parse(number).unwrap()),
-            friendly_name: Some(friendly_name.to_string()),
-            webhooks: WebhookConfig {
-                sms_url: app.url("/webhooks/twilio/messages"),
-                sms_method: "POST".into(),
-                status_callback: app.url("/webhooks/twilio/status"),
-            },
-        })
-        .await
-        .unwrap();
-}
 
 async fn request(app: &TestApp, org: &str, number: &str) -> RequestId {
     let request_id = RequestId::new_random();
@@ -66,7 +33,8 @@ async fn purchases_left_behind_by_a_crash_are_completed_or_released(backend: Bac
 
     // Bought, never recorded: the process died right after the provider's 201.
     let bought = request(&app, &org, "+14155550100").await;
-    buy(&app, "+14155550100", &format!("Crashy [{bought}]")).await;
+    app.buy_at_provider("+14155550100", &format!("Crashy [{bought}]"))
+        .await;
     // Bought although the request was recorded as failed (e.g. the answer timed out).
     let given_up = request(&app, &org, "+14155550101").await;
     app.organization_command(
@@ -78,11 +46,12 @@ async fn purchases_left_behind_by_a_crash_are_completed_or_released(backend: Bac
         },
     )
     .await;
-    buy(&app, "+14155550101", &format!("Crashy [{given_up}]")).await;
+    app.buy_at_provider("+14155550101", &format!("Crashy [{given_up}]"))
+        .await;
     // Requested, never bought: holds the trial organization's only slot.
     request(&app, &small, "+14155550102").await;
     // A number of the account that Switchboard did not buy.
-    buy(&app, "+14155550103", "Front desk").await;
+    app.buy_at_provider("+14155550103", "Front desk").await;
 
     let app = app.restart().await;
     let numbers = app
@@ -97,10 +66,15 @@ async fn purchases_left_behind_by_a_crash_are_completed_or_released(backend: Bac
         numbers,
         "the unrecorded purchase is attached to its organization"
     );
-    let routing = body(app.get("/v1/numbers/+14155550100").await).await;
-    assert_eq!(routing["organization_id"], org.as_str());
+    let routed = app
+        .wait_for(|| async {
+            let routing = body(app.get("/v1/numbers/+14155550100").await).await;
+            routing["organization_id"] == org.as_str() && routing["status"] == "active"
+        })
+        .await;
+    assert!(routed, "the routing table follows (asynchronously)");
     assert_eq!(
-        owned_at_provider(&app).await,
+        app.owned_at_provider().await,
         vec!["+14155550100".to_string(), "+14155550103".to_string()],
         "the orphan is released; the foreign number is untouched"
     );

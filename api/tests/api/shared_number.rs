@@ -1,51 +1,19 @@
 //! The shared platform number: `join <code>` binds a customer to an organization.
 
-use secrecy::ExposeSecret;
 use serde_json::json;
-use switchboard_adapters::twilio::{TwilioClient, TwilioClientConfig};
-use switchboard_application::ports::{
-    PurchaseRequest, PurchaseTarget, TelephonyProvider, WebhookConfig,
-};
-use switchboard_domain::E164;
 
 use crate::helpers::{body, Backend, TestApp};
 
 const SHARED: &str = "+15005550006";
 const CUSTOMER: &str = "+15551230000";
 
-async fn buy_shared_number(app: &TestApp) {
-    let client = TwilioClient::new(TwilioClientConfig {
-        api_base_url: app.sandbox.api_base_url(),
-        account_sid: app.sandbox.sandbox().account_sid().to_string(),
-        auth_token: app
-            .sandbox
-            .sandbox()
-            .auth_token()
-            .expose_secret()
-            .to_string()
-            .into(),
-    })
-    .unwrap();
-    client
-        .purchase(&PurchaseRequest {
-            target: PurchaseTarget::Number(E164::parse(SHARED).unwrap()),
-            friendly_name: Some("Switchboard shared number".into()),
-            webhooks: WebhookConfig {
-                sms_url: app.url("/webhooks/twilio/messages"),
-                sms_method: "POST".into(),
-                status_callback: app.url("/webhooks/twilio/status"),
-            },
-        })
-        .await
-        .unwrap();
-}
-
 async fn customers_join_organizations_on_the_shared_number(backend: Backend) {
     let Some(app) = TestApp::spawn_with(backend, &[("SHARED_NUMBER", SHARED.to_string())]).await
     else {
         return;
     };
-    buy_shared_number(&app).await;
+    app.buy_at_provider(SHARED, "Switchboard shared number")
+        .await;
     let acme = body(app.post("/v1/organizations", json!({"name": "Acme"})).await).await;
     let bolt = body(app.post("/v1/organizations", json!({"name": "Bolt"})).await).await;
     let (acme_id, acme_code) = (
