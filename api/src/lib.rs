@@ -6,6 +6,7 @@
 
 pub mod auth;
 pub mod config;
+pub mod maintenance;
 pub mod middleware;
 pub mod problem;
 pub mod resources;

@@ -14,7 +14,7 @@ use switchboard_adapters::event_store::{Database, SqlGlobalLog};
 use switchboard_adapters::sandbox::{Sandbox, SandboxConfig, SANDBOX_PATH_PREFIX};
 use switchboard_adapters::twilio::{TwilioClient, TwilioClientConfig};
 use switchboard_application::ports::{GlobalLog, TelephonyProvider, WebhookConfig};
-use switchboard_application::{Dependencies, RequestContext, Switchboard, SystemClock};
+use switchboard_application::{Dependencies, Switchboard, SystemClock};
 use switchboard_projections::{OrganizationDirectoryView, Projector, ProvisioningRequests};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
@@ -22,7 +22,7 @@ use tokio::task::JoinHandle;
 use crate::config::{ProviderSettings, Settings};
 use crate::resources::{apis, Apis};
 use crate::state::AppState;
-use crate::{middleware, webhooks};
+use crate::{maintenance, middleware, webhooks};
 
 /// The OpenAPI service for `/v1` and `/health`.
 pub fn openapi_service() -> OpenApiService<Apis, ()> {
@@ -173,7 +173,7 @@ impl Application {
 
         let (shutdown, shutdown_rx) = watch::channel(false);
         let projector_task = tokio::spawn(projector.run(shutdown_rx.clone()));
-        let scheduler_task = tokio::spawn(maintenance(
+        let scheduler_task = tokio::spawn(maintenance::run(
             state.clone(),
             settings.provisioning_timeout,
             shutdown_rx.clone(),
@@ -269,44 +269,6 @@ impl Application {
         shutdown_signal().await;
         tracing::info!("shutting down");
         self.stop().await;
-    }
-}
-
-/// How often the maintenance task runs its passes.
-const MAINTENANCE_INTERVAL: Duration = Duration::from_secs(60);
-
-/// Background maintenance, at start-up and then every minute; both passes are idempotent, so
-/// several processes can run them:
-/// - quota resets: `QuotaReset` for every organization entering a new billing period (the event
-///   store allows one per organization and period);
-/// - provisioning reconciliation: purchases at the provider that were never recorded are
-///   completed or released, stale requests expired (invariant 5).
-async fn maintenance(
-    state: Arc<AppState>,
-    provisioning_timeout: Duration,
-    mut shutdown: watch::Receiver<bool>,
-) {
-    let context = RequestContext {
-        request_id: "maintenance".into(),
-        actor: "scheduler".into(),
-    };
-    let timeout = chrono::Duration::from_std(provisioning_timeout).unwrap_or(chrono::Duration::MAX);
-    loop {
-        // Both passes read read models: bring them up to date first.
-        if let Err(error) = state.projector.catch_up().await {
-            tracing::warn!(%error, "read models could not catch up before maintenance");
-        }
-        match state.app.reset_quotas(&context).await {
-            Ok(count) => tracing::debug!(organizations = count, "quota periods checked"),
-            Err(error) => tracing::warn!(%error, "quota reset pass failed; retrying next tick"),
-        }
-        if let Err(error) = state.app.reconcile_provisioning(timeout, &context).await {
-            tracing::warn!(%error, "provisioning reconciliation failed; retrying next tick");
-        }
-        tokio::select! {
-            _ = tokio::time::sleep(MAINTENANCE_INTERVAL) => {}
-            _ = shutdown.wait_for(|stopped| *stopped) => return,
-        }
     }
 }
 

@@ -1,8 +1,7 @@
-//! `/v1/organizations/{id}/messages` (send; list, newest first) and `/usage`.
+//! `/v1/organizations/{id}/messages`: send; list, newest first.
 
 use std::sync::Arc;
 
-use chrono::{DateTime, Utc};
 use poem::web::Data;
 use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
@@ -100,35 +99,11 @@ pub struct SentMessageView {
     pub status: String,
 }
 
-/// An organization's usage in the current billing period.
-#[derive(Debug, Object)]
-pub struct UsageView {
-    /// The period's first day, `YYYY-MM-DD`.
-    pub period: String,
-    /// When the period started.
-    pub period_start: DateTime<Utc>,
-    /// Messages counted (inbound accepted and outbound sent).
-    pub used: u32,
-    /// The plan's limit.
-    pub limit: u32,
-    /// `limit - used`.
-    pub remaining: u32,
-    /// When the next period starts and the count resets.
-    pub resets_at: DateTime<Utc>,
-}
-
 #[derive(ApiResponse)]
 enum SendResponse {
     /// Accepted by the provider; status callbacks will follow.
     #[oai(status = 201)]
     Created(Json<SentMessageView>),
-}
-
-#[derive(ApiResponse)]
-enum UsageResponse {
-    /// The usage.
-    #[oai(status = 200)]
-    Ok(Json<UsageView>),
 }
 
 fn send_request(body: SendMessageRequest) -> Result<SendMessage, ApiError> {
@@ -230,30 +205,6 @@ impl MessagesApi {
             content_sid: sent.message.content_sid,
             media_urls: sent.message.media_urls,
             status: sent.status.to_string(),
-        })))
-    }
-
-    /// Get an organization's message usage in the current billing period
-    #[oai(
-        path = "/organizations/:id/usage",
-        method = "get",
-        operation_id = "getUsage"
-    )]
-    async fn usage(
-        &self,
-        state: Data<&Arc<AppState>>,
-        _auth: AdminKey,
-        id: Path<String>,
-    ) -> Result<UsageResponse, ApiError> {
-        let id = organization_id(&id.0)?;
-        let usage = state.app.usage(id).await?;
-        Ok(UsageResponse::Ok(Json(UsageView {
-            period: usage.period.key(),
-            period_start: usage.period.start,
-            used: usage.used,
-            limit: usage.limit,
-            remaining: usage.remaining,
-            resets_at: usage.period.end,
         })))
     }
 

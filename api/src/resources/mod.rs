@@ -7,16 +7,19 @@ mod numbers;
 mod organizations;
 mod params;
 mod settings;
+mod usage;
 
 pub use available_numbers::AvailableNumbersApi;
 pub use health::HealthApi;
 pub use messages::MessagesApi;
 pub use numbers::NumbersApi;
 pub use organizations::OrganizationsApi;
+pub use usage::UsageApi;
 
 /// Every API struct, for `OpenApiService::new`.
 pub type Apis = (
     OrganizationsApi,
+    UsageApi,
     NumbersApi,
     AvailableNumbersApi,
     MessagesApi,
@@ -27,6 +30,7 @@ pub type Apis = (
 pub fn apis() -> Apis {
     (
         OrganizationsApi,
+        UsageApi,
         NumbersApi,
         AvailableNumbersApi,
         MessagesApi,

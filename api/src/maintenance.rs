@@ -1,0 +1,47 @@
+//! Background maintenance: quota resets and provisioning reconciliation.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use switchboard_application::RequestContext;
+use tokio::sync::watch;
+
+use crate::state::AppState;
+
+/// How often the maintenance task runs its passes.
+const MAINTENANCE_INTERVAL: Duration = Duration::from_secs(60);
+
+/// Background maintenance, at start-up and then every minute; both passes are idempotent, so
+/// several processes can run them:
+/// - quota resets: `QuotaReset` for every organization entering a new billing period (the event
+///   store allows one per organization and period);
+/// - provisioning reconciliation: purchases at the provider that were never recorded are
+///   completed or released, stale requests expired (invariant 5).
+pub async fn run(
+    state: Arc<AppState>,
+    provisioning_timeout: Duration,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    let context = RequestContext {
+        request_id: "maintenance".into(),
+        actor: "scheduler".into(),
+    };
+    let timeout = chrono::Duration::from_std(provisioning_timeout).unwrap_or(chrono::Duration::MAX);
+    loop {
+        // Both passes read read models: bring them up to date first.
+        if let Err(error) = state.projector.catch_up().await {
+            tracing::warn!(%error, "read models could not catch up before maintenance");
+        }
+        match state.app.reset_quotas(&context).await {
+            Ok(count) => tracing::debug!(organizations = count, "quota periods checked"),
+            Err(error) => tracing::warn!(%error, "quota reset pass failed; retrying next tick"),
+        }
+        if let Err(error) = state.app.reconcile_provisioning(timeout, &context).await {
+            tracing::warn!(%error, "provisioning reconciliation failed; retrying next tick");
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(MAINTENANCE_INTERVAL) => {}
+            _ = shutdown.wait_for(|stopped| *stopped) => return,
+        }
+    }
+}

@@ -1,0 +1,69 @@
+//! `/v1/organizations/{id}/usage`: messages counted in the current billing period.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use poem::web::Data;
+use poem_openapi::param::Path;
+use poem_openapi::payload::Json;
+use poem_openapi::{ApiResponse, Object, OpenApi};
+
+use super::params::organization_id;
+use super::ApiTags;
+use crate::auth::AdminKey;
+use crate::problem::ApiError;
+use crate::state::AppState;
+
+/// An organization's usage in the current billing period.
+#[derive(Debug, Object)]
+pub struct UsageView {
+    /// The period's first day, `YYYY-MM-DD`.
+    pub period: String,
+    /// When the period started.
+    pub period_start: DateTime<Utc>,
+    /// Messages counted (inbound accepted and outbound sent).
+    pub used: u32,
+    /// The plan's limit.
+    pub limit: u32,
+    /// `limit - used`.
+    pub remaining: u32,
+    /// When the next period starts and the count resets.
+    pub resets_at: DateTime<Utc>,
+}
+
+#[derive(ApiResponse)]
+enum UsageResponse {
+    /// The usage.
+    #[oai(status = 200)]
+    Ok(Json<UsageView>),
+}
+
+/// Usage.
+pub struct UsageApi;
+
+#[OpenApi(prefix_path = "/v1", tag = "ApiTags::Organizations")]
+impl UsageApi {
+    /// Get an organization's message usage in the current billing period
+    #[oai(
+        path = "/organizations/:id/usage",
+        method = "get",
+        operation_id = "getUsage"
+    )]
+    async fn usage(
+        &self,
+        state: Data<&Arc<AppState>>,
+        _auth: AdminKey,
+        id: Path<String>,
+    ) -> Result<UsageResponse, ApiError> {
+        let id = organization_id(&id.0)?;
+        let usage = state.app.usage(id).await?;
+        Ok(UsageResponse::Ok(Json(UsageView {
+            period: usage.period.key(),
+            period_start: usage.period.start,
+            used: usage.used,
+            limit: usage.limit,
+            remaining: usage.remaining,
+            resets_at: usage.period.end,
+        })))
+    }
+}
