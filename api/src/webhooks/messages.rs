@@ -69,14 +69,8 @@ pub async fn inbound_message(req: &Request, body: Body, state: Data<&Arc<AppStat
     };
     let context = req.data::<RequestContext>().cloned().unwrap_or_default();
     let state = Arc::clone(&state);
-    let outcome = tokio::spawn(async move {
-        let context = RequestContext {
-            actor: "twilio".into(),
-            ..context
-        };
-        state.app.receive_message(webhook, &context).await
-    })
-    .await;
+    let outcome =
+        tokio::spawn(async move { state.app.receive_message(webhook, &context).await }).await;
     match outcome {
         Ok(Ok(received)) => {
             tracing::info!(

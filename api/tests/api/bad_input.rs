@@ -2,27 +2,27 @@
 
 use serde_json::json;
 
-use crate::helpers::{assert_problem, TestApp};
+use crate::helpers::{assert_problem, assert_problem_at, TestApp};
 use crate::on_both_backends;
 
 async fn malformed_requests_get_problems_naming_the_field(app: &TestApp) {
-    let problem = assert_problem(
+    assert_problem_at(
         app.get("/v1/organizations/not-a-uuid").await,
         400,
         "invalid_organization_id",
+        "id",
     )
     .await;
-    assert_eq!(problem["field"], "id");
 
-    let problem = assert_problem(
+    assert_problem_at(
         app.post("/v1/organizations", json!({"name": "   "})).await,
         422,
         "invalid_name",
+        "name",
     )
     .await;
-    assert_eq!(problem["field"], "name");
 
-    let problem = assert_problem(
+    assert_problem_at(
         app.post(
             "/v1/organizations",
             json!({"name": "A", "plan": "platinum"}),
@@ -30,9 +30,9 @@ async fn malformed_requests_get_problems_naming_the_field(app: &TestApp) {
         .await,
         422,
         "unknown_plan",
+        "plan",
     )
     .await;
-    assert_eq!(problem["field"], "plan");
 
     let response = app
         .client
@@ -54,61 +54,66 @@ async fn malformed_requests_get_problems_naming_the_field(app: &TestApp) {
     .await;
 
     let org = app.create_organization("Valid", "trial").await;
-    let problem = assert_problem(
+    assert_problem_at(
         app.provision(&org, json!({"phone_number": "4155550100"}))
             .await,
         422,
         "invalid_phone_number",
+        "phone_number",
     )
     .await;
-    assert_eq!(problem["field"], "phone_number");
-    let problem = assert_problem(app.provision(&org, json!({})).await, 422, "missing_target").await;
-    assert_eq!(problem["field"], "phone_number");
-    let problem = assert_problem(
+    assert_problem_at(
+        app.provision(&org, json!({})).await,
+        422,
+        "missing_target",
+        "phone_number",
+    )
+    .await;
+    assert_problem_at(
         app.provision(&org, json!({"area_code": "41"})).await,
         422,
         "invalid_area_code",
+        "area_code",
     )
     .await;
-    assert_eq!(problem["field"], "area_code");
-    let problem = assert_problem(
+    assert_problem_at(
         app.provision(&org, json!({"area_code": "415", "type": "satellite"}))
             .await,
         422,
         "unknown_number_type",
+        "type",
     )
     .await;
-    assert_eq!(problem["field"], "type");
-    let problem = assert_problem(
+    assert_problem_at(
         app.delete(&format!("/v1/organizations/{org}/numbers/abc"))
             .await,
         400,
         "invalid_phone_number",
+        "phone_number",
     )
     .await;
-    assert_eq!(problem["field"], "phone_number");
 
-    let problem = assert_problem(
+    assert_problem_at(
         app.get("/v1/available-numbers?limit=0").await,
         400,
         "invalid_limit",
+        "limit",
     )
     .await;
-    assert_eq!(problem["field"], "limit");
-    let problem = assert_problem(
+    assert_problem_at(
         app.get("/v1/available-numbers?limit=lots").await,
         400,
         "invalid_parameter",
+        "limit",
     )
     .await;
-    assert_eq!(problem["field"], "limit");
-    let problem = assert_problem(
+    assert_problem_at(
         app.get("/v1/available-numbers?type=fax").await,
         400,
         "unknown_number_type",
+        "type",
     )
     .await;
-    assert_eq!(problem["field"], "type");
     assert_problem(app.get("/v1/nothing-here").await, 404, "not_found").await;
 }
 
@@ -120,8 +125,7 @@ async fn a_wrong_or_missing_bearer_token_is_unauthorized(app: &TestApp) {
         .send()
         .await
         .unwrap();
-    let problem = assert_problem(wrong, 401, "unauthorized").await;
-    assert_eq!(problem["field"], "Authorization");
+    assert_problem_at(wrong, 401, "unauthorized", "Authorization").await;
     let missing = app
         .client
         .get(app.url("/v1/organizations"))
@@ -134,7 +138,7 @@ async fn a_wrong_or_missing_bearer_token_is_unauthorized(app: &TestApp) {
 }
 
 async fn webhooks_missing_fields_or_signature_are_refused(app: &TestApp) {
-    let problem = assert_problem(
+    assert_problem_at(
         app.signed_webhook(
             "/webhooks/twilio/messages",
             &[("MessageSid", "SM1"), ("From", "+15551230000")],
@@ -142,10 +146,10 @@ async fn webhooks_missing_fields_or_signature_are_refused(app: &TestApp) {
         .await,
         400,
         "missing_field",
+        "To",
     )
     .await;
-    assert_eq!(problem["field"], "To");
-    let problem = assert_problem(
+    assert_problem_at(
         app.signed_webhook(
             "/webhooks/twilio/messages",
             &[("To", "+14155550100"), ("From", "+15551230000")],
@@ -153,10 +157,10 @@ async fn webhooks_missing_fields_or_signature_are_refused(app: &TestApp) {
         .await,
         400,
         "missing_field",
+        "MessageSid",
     )
     .await;
-    assert_eq!(problem["field"], "MessageSid");
-    let problem = assert_problem(
+    assert_problem_at(
         app.signed_webhook(
             "/webhooks/twilio/messages",
             &[
@@ -168,9 +172,9 @@ async fn webhooks_missing_fields_or_signature_are_refused(app: &TestApp) {
         .await,
         400,
         "invalid_field",
+        "To",
     )
     .await;
-    assert_eq!(problem["field"], "To");
     let unsigned = app
         .client
         .post(app.url("/webhooks/twilio/messages"))
@@ -201,52 +205,52 @@ async fn webhooks_missing_fields_or_signature_are_refused(app: &TestApp) {
 async fn invalid_settings_are_refused_naming_the_field(app: &TestApp) {
     let org = app.create_organization("Settings", "trial").await;
     let path = format!("/v1/organizations/{org}");
-    let problem = assert_problem(
+    assert_problem_at(
         app.patch(&path, json!({"time_zone": "Mars/Olympus_Mons"}))
             .await,
         422,
         "invalid_time_zone",
+        "time_zone",
     )
     .await;
-    assert_eq!(problem["field"], "time_zone");
     let overlapping = json!({"business_hours": {"monday": [{"start": "09:00", "end": "13:00"}, {"start": "12:00", "end": "17:00"}]}});
-    let problem = assert_problem(
+    assert_problem_at(
         app.patch(&path, overlapping).await,
         422,
         "invalid_business_hours",
+        "business_hours.monday",
     )
     .await;
-    assert_eq!(problem["field"], "business_hours.monday");
     let backwards = json!({"business_hours": {"friday": [{"start": "17:00", "end": "09:00"}]}});
-    let problem = assert_problem(
+    assert_problem_at(
         app.patch(&path, backwards).await,
         422,
         "invalid_business_hours",
+        "business_hours.friday",
     )
     .await;
-    assert_eq!(problem["field"], "business_hours.friday");
     let bad_time = json!({"business_hours": {"sunday": [{"start": "9am", "end": "17:00"}]}});
-    let problem = assert_problem(
+    assert_problem_at(
         app.patch(&path, bad_time).await,
         422,
         "invalid_business_hours",
+        "business_hours.sunday",
     )
     .await;
-    assert_eq!(problem["field"], "business_hours.sunday");
-    let problem = assert_problem(
+    assert_problem_at(
         app.patch(&path, json!({"billing_day": 31})).await,
         422,
         "invalid_billing_day",
+        "billing_day",
     )
     .await;
-    assert_eq!(problem["field"], "billing_day");
-    let problem = assert_problem(
+    assert_problem_at(
         app.patch(&path, json!({"welcome_message": "  "})).await,
         422,
         "invalid_message",
+        "welcome_message",
     )
     .await;
-    assert_eq!(problem["field"], "welcome_message");
     // Nothing of a refused PATCH is applied.
     let org_now = crate::helpers::body(app.get(&path).await).await;
     assert!(org_now["settings"]["time_zone"].is_null());

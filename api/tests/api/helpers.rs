@@ -452,6 +452,12 @@ pub async fn assert_problem(response: Response, status: u16, code: &str) -> Valu
     problem
 }
 
+/// Asserts a problem+json response with `status` and `code` naming `field`.
+pub async fn assert_problem_at(response: Response, status: u16, code: &str, field: &str) {
+    let problem = assert_problem(response, status, code).await;
+    assert_eq!(problem["field"], field, "problem {problem}");
+}
+
 /// Runs an async scenario against both backends: `sqlite::name` and `postgres::name`.
 #[macro_export]
 macro_rules! on_both_backends {

@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use crate::helpers::{assert_problem, body, TestApp};
+use crate::helpers::{assert_problem, assert_problem_at, body, TestApp};
 use crate::on_both_backends;
 
 async fn the_inventory_is_searched_by_type_area_code_and_pattern(app: &TestApp) {
@@ -146,14 +146,14 @@ async fn a_number_held_by_another_organization_is_taken(app: &TestApp) {
             .status(),
         201
     );
-    let problem = assert_problem(
+    assert_problem_at(
         app.provision(&second, json!({"phone_number": "+14155550100"}))
             .await,
         409,
         "number_taken",
+        "phone_number",
     )
     .await;
-    assert_eq!(problem["field"], "phone_number");
     // The slot the refused request would have used is still free.
     assert_eq!(
         app.provision(&second, json!({"phone_number": "+14155550101"}))
