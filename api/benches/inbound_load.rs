@@ -108,12 +108,15 @@ async fn start(database_url: &str, sandbox: &SandboxServer) -> Application {
         ),
         ("TWILIO_API_BASE_URL", sandbox.api_base_url()),
     ];
-    let settings = Settings::from_lookup(|k| {
+    let mut settings = Settings::from_lookup(|k| {
         env.iter()
             .find(|(key, _)| *key == k)
             .map(|(_, v)| v.clone())
+            .or_else(|| (k == "PUBLIC_BASE_URL").then(|| "http://127.0.0.1".to_string()))
     })
     .expect("settings");
+    // Port 0: the webhooks point at the bound address.
+    settings.public_base_url = None;
     Application::start(settings).await.expect("server")
 }
 

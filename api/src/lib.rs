@@ -7,8 +7,10 @@
 pub mod auth;
 pub mod config;
 pub mod maintenance;
+pub mod metrics;
 pub mod middleware;
 pub mod problem;
+pub mod provider_health;
 pub mod resources;
 pub mod startup;
 pub mod state;

@@ -44,14 +44,17 @@ async fn main() -> ExitCode {
         print!("{}", switchboard_api::openapi_yaml());
         return ExitCode::SUCCESS;
     }
-    telemetry::init();
     let settings = match Settings::from_env() {
         Ok(settings) => settings,
         Err(error) => {
-            tracing::error!(%error, "invalid configuration");
+            eprintln!("switchboard: invalid configuration: {error}");
             return ExitCode::FAILURE;
         }
     };
+    telemetry::init(settings.log_format);
+    for warning in settings.warnings() {
+        tracing::warn!("{warning}");
+    }
     match cli.command {
         Command::Openapi => ExitCode::SUCCESS,
         Command::Migrate => {

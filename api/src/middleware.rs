@@ -1,18 +1,28 @@
 //! Request ids, tracing spans, and the conversion of every framework error into problem+json.
 
+use std::sync::Arc;
+use std::time::Instant;
+
 use poem::http::StatusCode;
-use poem::{Endpoint, IntoResponse, Request, Response};
+use poem::{Endpoint, IntoResponse, PathPattern, Request, Response};
 use poem_openapi::error::{
     AuthorizationError, ContentTypeError, ParseParamError, ParsePathError, ParseRequestPayloadError,
 };
 use switchboard_application::RequestContext;
 use tracing::Instrument;
 
+use crate::metrics::Metrics;
 use crate::problem::Problem;
 
 /// Gives each request an id (`X-Request-Id` if the client sent a sane one, else a UUID), a
-/// tracing span, a `RequestContext` for event metadata, and echoes the id back.
-pub async fn request_context<E: Endpoint>(next: E, mut req: Request) -> poem::Result<Response> {
+/// tracing span, a `RequestContext` for event metadata, and echoes the id back; counts and times
+/// it in `metrics` by method, route template (`unmatched` for unknown paths) and status.
+pub async fn request_context<E: Endpoint>(
+    next: E,
+    mut req: Request,
+    metrics: Arc<Metrics>,
+) -> poem::Result<Response> {
+    let started = Instant::now();
     let request_id = req
         .header("X-Request-Id")
         .filter(|id| !id.is_empty() && id.len() <= 128 && id.chars().all(|c| c.is_ascii_graphic()))
@@ -27,13 +37,30 @@ pub async fn request_context<E: Endpoint>(next: E, mut req: Request) -> poem::Re
         request_id: request_id.clone(),
         actor: actor.into(),
     });
+    let method = req.method().to_string();
     let span = tracing::info_span!("request", %request_id, method = %req.method(), path = %req.uri().path());
     async move {
-        let mut response = match next.call(req).await {
-            Ok(response) => response.into_response(),
-            Err(error) => problem_from_error(error),
+        let (mut response, route) = match next.call(req).await {
+            Ok(response) => {
+                let response = response.into_response();
+                let route = metrics.route_label(response.data::<PathPattern>());
+                (response, route)
+            }
+            Err(error) => {
+                let route = metrics.route_label(error.data::<PathPattern>());
+                (problem_from_error(error), route)
+            }
         };
-        tracing::info!(status = response.status().as_u16(), "handled");
+        let status = response.status();
+        tracing::info!(status = status.as_u16(), "handled");
+        metrics
+            .http_requests
+            .with_label_values(&[method.as_str(), route.as_str(), status.as_str()])
+            .inc();
+        metrics
+            .http_duration
+            .with_label_values(&[method.as_str(), route.as_str()])
+            .observe(started.elapsed().as_secs_f64());
         if let Ok(value) = request_id.parse() {
             response.headers_mut().insert("X-Request-Id", value);
         }

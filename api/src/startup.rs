@@ -20,6 +20,11 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::config::{ProviderSettings, Settings};
+use crate::metrics::{
+    metrics_endpoint, MeteredProvider, MeteredRepository, Metrics, RouteTemplates,
+};
+use crate::provider_health::ProviderHealth;
+use crate::resources::PROVIDER_CHECK_TTL;
 use crate::resources::{apis, Apis};
 use crate::state::AppState;
 use crate::{maintenance, middleware, webhooks};
@@ -30,6 +35,17 @@ pub fn openapi_service() -> OpenApiService<Apis, ()> {
         "Multi-tenant messaging backend: organizations, dedicated Twilio/SignalWire numbers, \
              inbound routing. Errors are RFC 9457 application/problem+json with a stable `code`.",
     )
+}
+
+/// The OpenAPI document's path templates, for the metrics' route labels.
+fn route_templates() -> RouteTemplates {
+    let spec: serde_json::Value =
+        serde_json::from_str(&openapi_service().spec()).unwrap_or_default();
+    let paths = spec["paths"]
+        .as_object()
+        .map(|paths| paths.keys().cloned().collect::<Vec<_>>())
+        .unwrap_or_default();
+    RouteTemplates::new(paths.iter().map(String::as_str))
 }
 
 /// Startup failed.
@@ -134,7 +150,11 @@ impl Application {
                 (config, token, "sandbox")
             }
         };
-        let provider: Arc<dyn TelephonyProvider> = Arc::new(TwilioClient::new(provider_config)?);
+        let metrics = Arc::new(Metrics::new(route_templates()));
+        let provider: Arc<dyn TelephonyProvider> = Arc::new(MeteredProvider::new(
+            Arc::new(TwilioClient::new(provider_config)?),
+            metrics.clone(),
+        ));
 
         let log = Arc::new(SqlGlobalLog::new(&database));
         let log_port: Arc<dyn GlobalLog> = log.clone();
@@ -145,7 +165,7 @@ impl Application {
             status_callback: format!("{public_base_url}/webhooks/twilio/status"),
         };
         let app = Switchboard::new(Dependencies {
-            repository: database.event_repository(),
+            repository: MeteredRepository::new(database.event_repository(), metrics.clone()),
             provider,
             provider_name: provider_name.to_string(),
             webhooks,
@@ -169,6 +189,8 @@ impl Application {
             signature_key,
             public_base_url,
             started_at: Instant::now(),
+            metrics: metrics.clone(),
+            provider_health: ProviderHealth::new(PROVIDER_CHECK_TTL),
         });
 
         let (shutdown, shutdown_rx) = watch::channel(false);
@@ -190,6 +212,7 @@ impl Application {
                 "/webhooks/twilio/status",
                 poem::post(webhooks::status_callback),
             )
+            .at("/metrics", poem::get(metrics_endpoint))
             .at(
                 "/openapi.yaml",
                 poem::get(poem::endpoint::make_sync(move |_| {
@@ -208,7 +231,7 @@ impl Application {
         }
         let endpoint = routes
             .data(state)
-            .around(middleware::request_context)
+            .around(move |next, req| middleware::request_context(next, req, metrics.clone()))
             .with(Cors::new());
         let mut stop = shutdown_rx;
         let server = tokio::spawn(

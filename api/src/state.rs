@@ -4,15 +4,18 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use secrecy::SecretString;
-use switchboard_adapters::event_store::{Database, EventRepository};
+use switchboard_adapters::event_store::Database;
 use switchboard_application::ports::GlobalLog;
 use switchboard_application::Switchboard;
 use switchboard_projections::Projector;
 
+use crate::metrics::{MeteredRepository, Metrics};
+use crate::provider_health::ProviderHealth;
+
 /// Shared server state, behind an `Arc`.
 pub struct AppState {
     /// The use cases.
-    pub app: Switchboard<EventRepository>,
+    pub app: Switchboard<MeteredRepository>,
     /// The read models' projector (for waiting on read-your-writes and for queries).
     pub projector: Projector,
     /// The global log (read-your-writes waits).
@@ -27,4 +30,8 @@ pub struct AppState {
     pub public_base_url: String,
     /// When the server started.
     pub started_at: Instant,
+    /// The server's metric families (`/metrics`).
+    pub metrics: Arc<Metrics>,
+    /// The cached provider check of `/health`.
+    pub provider_health: ProviderHealth,
 }

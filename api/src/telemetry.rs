@@ -3,11 +3,14 @@
 
 use tracing_subscriber::EnvFilter;
 
-/// Installs the global subscriber (a second call does nothing).
-pub fn init() {
+use crate::config::LogFormat;
+
+/// Installs the global subscriber writing to stderr in `format` (a second call does nothing).
+/// JSON lines carry the request span's fields (`request_id`, method, path) on every line.
+pub fn init(format: LogFormat) {
     let filter =
         EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
-    let json = std::env::var("LOG_FORMAT").is_ok_and(|f| f.eq_ignore_ascii_case("json"));
+    let json = format == LogFormat::Json;
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr);

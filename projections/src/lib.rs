@@ -17,6 +17,6 @@ pub use organizations::{
     OrganizationDirectoryView, OrganizationRow, OrganizationsPage, OrganizationsView,
 };
 pub use projection::Projection;
-pub use projector::{Projector, ProjectorError};
+pub use projector::{ProjectionLag, Projector, ProjectorError};
 pub use provisioning::ProvisioningRequests;
 pub use routing_table::{RoutingEntry, RoutingTable};

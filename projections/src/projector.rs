@@ -23,6 +23,17 @@ pub enum ProjectorError {
     Log(#[from] StoreError),
 }
 
+/// One projection's distance behind the global log.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ProjectionLag {
+    /// The projection's name, e.g. `routing_table`.
+    pub projection: &'static str,
+    /// Events whose order is final that it has not applied yet.
+    pub events: u64,
+    /// Age of the oldest of them, in seconds (0 when caught up).
+    pub seconds: f64,
+}
+
 /// Tails the global log and applies each event to every projection, checkpointed per projection.
 #[derive(Clone)]
 pub struct Projector {
@@ -136,6 +147,28 @@ impl Projector {
             }
             tokio::time::sleep(Duration::from_millis(10)).await;
         }
+    }
+
+    /// How far each projection is behind the log, from the stored checkpoints (so it holds
+    /// whichever process projects).
+    ///
+    /// # Errors
+    /// [`ProjectorError`].
+    pub async fn lag(&self) -> Result<Vec<ProjectionLag>, ProjectorError> {
+        let now_ms = chrono::Utc::now().timestamp_millis();
+        let mut lags = Vec::with_capacity(self.projections.len());
+        for projection in &self.projections {
+            let at = checkpoint::read(&self.pool, projection.name()).await?;
+            let backlog = self.log.backlog(at).await?;
+            lags.push(ProjectionLag {
+                projection: projection.name(),
+                events: backlog.events,
+                seconds: backlog
+                    .oldest_recorded_at_ms
+                    .map_or(0.0, |t| (now_ms - t).max(0) as f64 / 1000.0),
+            });
+        }
+        Ok(lags)
     }
 
     /// Empties every read model and replays the whole log into it, in one transaction per

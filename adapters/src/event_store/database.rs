@@ -20,6 +20,16 @@ pub enum Backend {
     Sqlite,
 }
 
+impl Backend {
+    /// `postgres` or `sqlite`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Postgres => "postgres",
+            Backend::Sqlite => "sqlite",
+        }
+    }
+}
+
 /// The database could not be opened or migrated.
 #[derive(Debug, thiserror::Error)]
 pub enum DatabaseError {
@@ -118,6 +128,32 @@ impl Database {
             _ => Ok(()),
         }
         .map_err(DatabaseError::Migrate)
+    }
+
+    /// How many of the embedded migrations are not yet applied to this database (0 when it is
+    /// up to date). Reads sqlx's `_sqlx_migrations` table; a database never migrated counts every
+    /// migration as pending.
+    ///
+    /// # Errors
+    /// The database error (other than the table being absent).
+    pub async fn pending_migrations(&self) -> Result<usize, sqlx::Error> {
+        let migrator = match self.backend {
+            Backend::Postgres => &POSTGRES_MIGRATIONS,
+            Backend::Sqlite => &SQLITE_MIGRATIONS,
+        };
+        let applied: Vec<i64> =
+            match sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success")
+                .fetch_all(&self.any)
+                .await
+            {
+                Ok(versions) => versions,
+                Err(sqlx::Error::Database(_)) => Vec::new(),
+                Err(error) => return Err(error),
+            };
+        Ok(migrator
+            .iter()
+            .filter(|m| m.migration_type.is_up_migration() && !applied.contains(&m.version))
+            .count())
     }
 
     /// Which backend this is.

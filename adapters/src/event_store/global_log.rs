@@ -4,7 +4,9 @@ use std::time::Duration;
 use async_trait::async_trait;
 use sqlx::postgres::PgListener;
 use sqlx::{AnyPool, Row};
-use switchboard_application::ports::{GlobalLog, LogPosition, RecordedEvent, StoreError};
+use switchboard_application::ports::{
+    Backlog, GlobalLog, LogPosition, RecordedEvent, StoreError, BACKLOG_COUNT_CAP,
+};
 use tokio::sync::Notify;
 
 use super::{Backend, Database};
@@ -26,6 +28,22 @@ SELECT transaction_id, position, aggregate_type, aggregate_id, sequence, event_t
  WHERE position > $1
  ORDER BY position
  LIMIT $2";
+
+const POSTGRES_BACKLOG: &str = "
+SELECT (SELECT count(*) FROM (
+          SELECT 1 FROM events
+           WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+             AND (transaction_id, position) > ($1::bigint::text::xid8, $2)
+           LIMIT $3) AS pending)::bigint AS events,
+       (SELECT (extract(epoch FROM recorded_at) * 1000)::bigint FROM events
+         WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+           AND (transaction_id, position) > ($1::bigint::text::xid8, $2)
+         ORDER BY transaction_id, position LIMIT 1) AS oldest_recorded_at_ms";
+
+const SQLITE_BACKLOG: &str = "
+SELECT (SELECT count(*) FROM (SELECT 1 FROM events WHERE position > $1 LIMIT $2)) AS events,
+       (SELECT recorded_at FROM events WHERE position > $1 ORDER BY position LIMIT 1)
+           AS oldest_recorded_at_ms";
 
 const POSTGRES_LAST_POSITION: &str = "
 SELECT transaction_id::text::bigint AS transaction_id, position
@@ -162,6 +180,35 @@ impl GlobalLog for SqlGlobalLog {
             })
         })
         .transpose()
+    }
+
+    async fn backlog(&self, after: LogPosition) -> Result<Backlog, StoreError> {
+        let cap = i64::try_from(BACKLOG_COUNT_CAP).unwrap_or(i64::MAX);
+        let row = match self.backend {
+            Backend::Postgres => {
+                sqlx::query(POSTGRES_BACKLOG)
+                    .bind(after.transaction_id)
+                    .bind(after.position)
+                    .bind(cap)
+                    .fetch_one(&self.pool)
+                    .await
+            }
+            Backend::Sqlite => {
+                sqlx::query(SQLITE_BACKLOG)
+                    .bind(after.position)
+                    .bind(cap)
+                    .fetch_one(&self.pool)
+                    .await
+            }
+        }
+        .map_err(StoreError::from_error)?;
+        let events: i64 = row.try_get("events").map_err(StoreError::from_error)?;
+        Ok(Backlog {
+            events: u64::try_from(events).unwrap_or(0),
+            oldest_recorded_at_ms: row
+                .try_get("oldest_recorded_at_ms")
+                .map_err(StoreError::from_error)?,
+        })
     }
 
     async fn wait_for_append(&self, timeout: Duration) {

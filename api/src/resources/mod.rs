@@ -10,7 +10,7 @@ mod settings;
 mod usage;
 
 pub use available_numbers::AvailableNumbersApi;
-pub use health::HealthApi;
+pub use health::{HealthApi, PROVIDER_CHECK_TTL, READY_MAX_LAG};
 pub use messages::MessagesApi;
 pub use numbers::NumbersApi;
 pub use organizations::OrganizationsApi;

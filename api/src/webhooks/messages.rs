@@ -15,6 +15,9 @@ use super::twiml;
 use crate::problem::{ApiError, Problem};
 use crate::state::AppState;
 
+/// The `webhook` label of this webhook's metrics.
+const WEBHOOK: &str = "message";
+
 fn parse(form: &SignedForm) -> Result<InboundWebhook, Problem> {
     let invalid = |field: &str, detail: String| {
         Problem::new(StatusCode::BAD_REQUEST, "invalid_field", detail).with_field(field)
@@ -59,13 +62,18 @@ fn parse(form: &SignedForm) -> Result<InboundWebhook, Problem> {
 /// own task, so Twilio hanging up mid-request never cancels a transaction half-way.
 #[handler]
 pub async fn inbound_message(req: &Request, body: Body, state: Data<&Arc<AppState>>) -> Response {
+    let metrics = state.metrics.clone();
+    let refuse = |problem: Problem| {
+        metrics.webhook(WEBHOOK, super::refusal_outcome(&problem));
+        problem.into_response()
+    };
     let form = match SignedForm::read(&state, req, body).await {
         Ok(form) => form,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return refuse(problem),
     };
     let webhook = match parse(&form) {
         Ok(webhook) => webhook,
-        Err(problem) => return Problem::into_response(problem),
+        Err(problem) => return refuse(problem),
     };
     let context = req.data::<RequestContext>().cloned().unwrap_or_default();
     let state = Arc::clone(&state);
@@ -79,10 +87,20 @@ pub async fn inbound_message(req: &Request, body: Body, state: Data<&Arc<AppStat
                 duplicate = !received.newly_recorded,
                 "inbound message recorded"
             );
+            let outcome = if received.newly_recorded {
+                received.outcome.as_str()
+            } else {
+                "duplicate"
+            };
+            metrics.webhook(WEBHOOK, outcome);
             twiml::response(&received.replies)
         }
-        Ok(Err(error)) => ApiError::from(error).into_response(),
+        Ok(Err(error)) => {
+            metrics.webhook(WEBHOOK, "error");
+            ApiError::from(error).into_response()
+        }
         Err(join_error) => {
+            metrics.webhook(WEBHOOK, "error");
             tracing::error!(%join_error, "inbound message task failed");
             Problem::into_response(Problem::new(
                 StatusCode::SERVICE_UNAVAILABLE,

@@ -13,6 +13,9 @@ use super::form::SignedForm;
 use crate::problem::{ApiError, Problem};
 use crate::state::AppState;
 
+/// The `webhook` label of this webhook's metrics.
+const WEBHOOK: &str = "status";
+
 fn parse(form: &SignedForm) -> Result<(MessageSid, MessageStatus, Option<u32>), Problem> {
     let invalid = |field: &str, detail: String| {
         Problem::new(StatusCode::BAD_REQUEST, "invalid_field", detail).with_field(field)
@@ -48,13 +51,18 @@ fn parse(form: &SignedForm) -> Result<(MessageSid, MessageStatus, Option<u32>), 
 /// late arrivals are answered 204 and change nothing.
 #[handler]
 pub async fn status_callback(req: &Request, body: Body, state: Data<&Arc<AppState>>) -> Response {
+    let metrics = state.metrics.clone();
+    let refuse = |problem: Problem| {
+        metrics.webhook(WEBHOOK, super::refusal_outcome(&problem));
+        problem.into_response()
+    };
     let form = match SignedForm::read(&state, req, body).await {
         Ok(form) => form,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return refuse(problem),
     };
     let (sid, status, error_code) = match parse(&form) {
         Ok(parsed) => parsed,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return refuse(problem),
     };
     let context = req.data::<RequestContext>().cloned().unwrap_or_default();
     let state = Arc::clone(&state);
@@ -66,9 +74,16 @@ pub async fn status_callback(req: &Request, body: Body, state: Data<&Arc<AppStat
     })
     .await;
     match outcome {
-        Ok(Ok(())) => Response::builder().status(StatusCode::NO_CONTENT).finish(),
-        Ok(Err(error)) => ApiError::from(error).into_response(),
+        Ok(Ok(())) => {
+            metrics.webhook(WEBHOOK, "recorded");
+            Response::builder().status(StatusCode::NO_CONTENT).finish()
+        }
+        Ok(Err(error)) => {
+            metrics.webhook(WEBHOOK, "error");
+            ApiError::from(error).into_response()
+        }
         Err(join_error) => {
+            metrics.webhook(WEBHOOK, "error");
             tracing::error!(%join_error, "status callback task failed");
             Problem::new(
                 StatusCode::SERVICE_UNAVAILABLE,

@@ -89,10 +89,18 @@ impl TestApp {
             ("TWILIO_API_BASE_URL", sandbox.api_base_url()),
         ];
         env.extend(extra.iter().cloned());
-        let settings = Settings::from_lookup(|key| {
-            env.iter().find(|(k, _)| *k == key).map(|(_, v)| v.clone())
+        let mut settings = Settings::from_lookup(|key| {
+            env.iter()
+                .find(|(k, _)| *k == key)
+                .map(|(_, v)| v.clone())
+                .or_else(|| (key == "PUBLIC_BASE_URL").then(|| "http://127.0.0.1".to_string()))
         })
         .expect("settings");
+        // The server binds port 0, so its public URL is only known once bound: the webhooks it
+        // configures point at the bound address unless a test set PUBLIC_BASE_URL itself.
+        if !env.iter().any(|(k, _)| *k == "PUBLIC_BASE_URL") {
+            settings.public_base_url = None;
+        }
         Application::start(settings)
             .await
             .expect("start the server")
@@ -424,6 +432,33 @@ impl TestApp {
         pool.close().await;
         rows.into_iter()
             .map(|(p,)| serde_json::from_str(&p).unwrap())
+            .collect()
+    }
+
+    /// The metadata of every event in one stream, in sequence order.
+    pub async fn metadata_of(&self, aggregate_type: &str, aggregate_id: &str) -> Vec<Value> {
+        sqlx::any::install_default_drivers();
+        let pool = sqlx::AnyPool::connect(&self.database_url)
+            .await
+            .expect("db");
+        let cast = if self.database_url.starts_with("postgres") {
+            "::text"
+        } else {
+            ""
+        };
+        let sql = format!(
+            "SELECT metadata{cast} AS metadata FROM events \
+              WHERE aggregate_type = $1 AND aggregate_id = $2 ORDER BY sequence"
+        );
+        let rows: Vec<(String,)> = sqlx::query_as(&sql)
+            .bind(aggregate_type)
+            .bind(aggregate_id)
+            .fetch_all(&pool)
+            .await
+            .expect("events");
+        pool.close().await;
+        rows.into_iter()
+            .map(|(m,)| serde_json::from_str(&m).unwrap())
             .collect()
     }
 }

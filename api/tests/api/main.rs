@@ -5,9 +5,11 @@ mod helpers;
 
 mod bad_input;
 mod concurrency;
+mod configuration;
 mod idempotency;
 mod numbers;
 mod openapi;
+mod operations;
 mod organizations;
 mod outbound;
 mod reconcile;

@@ -51,6 +51,20 @@ pub struct RecordedEvent {
     pub recorded_at_ms: i64,
 }
 
+/// How far a reader is behind the log's final order: the events after its position and the
+/// time the oldest of them was recorded.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Backlog {
+    /// Events after the position whose order is final, counted up to [`BACKLOG_COUNT_CAP`].
+    pub events: u64,
+    /// When the first of them was recorded, milliseconds since the Unix epoch; `None` when the
+    /// reader is caught up.
+    pub oldest_recorded_at_ms: Option<i64>,
+}
+
+/// The most events [`GlobalLog::backlog`] counts (a scrape must stay cheap on a long backlog).
+pub const BACKLOG_COUNT_CAP: u64 = 1_000_000;
+
 /// Reads the global log.
 #[async_trait]
 pub trait GlobalLog: Send + Sync {
@@ -67,6 +81,10 @@ pub trait GlobalLog: Send + Sync {
         aggregate_type: &str,
         aggregate_id: &str,
     ) -> Result<Option<LogPosition>, StoreError>;
+
+    /// The events after `after` whose order is final (what a reader at `after` has still to
+    /// apply), for lag metrics and readiness.
+    async fn backlog(&self, after: LogPosition) -> Result<Backlog, StoreError>;
 
     /// Returns when new events may have been appended (PostgreSQL `LISTEN`, or an in-process
     /// signal), or after `timeout`.

@@ -1,5 +1,10 @@
-//! One typed configuration, read from the environment (and `.env`). Keys and defaults are listed
-//! in `.env.example`; secrets are `SecretString`s so they never print.
+//! One typed configuration, read from the environment (and `.env`) and validated at start-up:
+//! the first bad value stops the server with one line naming the variable. Keys and defaults are
+//! listed in `.env.example`; secrets are `SecretString`s so they never print.
+
+mod checks;
+
+pub use checks::LogFormat;
 
 use secrecy::SecretString;
 use switchboard_domain::E164;
@@ -38,7 +43,9 @@ pub struct Settings {
     pub database_url: String,
     /// `BIND_ADDR` (default `127.0.0.1:8080`; port 0 picks a free port).
     pub bind_addr: String,
-    /// `PUBLIC_BASE_URL`: the URL Twilio reaches us at; unset means `http://{bound address}`.
+    /// `PUBLIC_BASE_URL`: the URL Twilio reaches us at (absolute http(s), no credentials), required
+    /// with provider credentials; `None` (only with the sandbox, or set so by an embedding test)
+    /// means `http://{bound address}`.
     pub public_base_url: Option<String>,
     /// The provider.
     pub provider: ProviderSettings,
@@ -50,6 +57,8 @@ pub struct Settings {
     /// `PROVISIONING_TIMEOUT_SECS` (default 300): how old a provisioning request must be before
     /// the reconciler completes, compensates or expires it.
     pub provisioning_timeout: std::time::Duration,
+    /// `LOG_FORMAT`: `text` (default) or `json` (JSON lines).
+    pub log_format: LogFormat,
 }
 
 /// The default `DATABASE_URL`.
@@ -63,7 +72,7 @@ pub const DEFAULT_TWILIO_API_BASE_URL: &str = "https://api.twilio.com";
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     /// A required companion variable is missing.
-    #[error("{present} is set but {missing} is not")]
+    #[error("{missing}: must be set when {present} is set")]
     Missing {
         /// The variable that is set.
         present: &'static str,
@@ -84,45 +93,94 @@ impl Settings {
     /// Reads the configuration from the environment (after loading `.env` if present).
     ///
     /// # Errors
-    /// [`ConfigError`] when a provider's credentials are half given.
+    /// [`ConfigError`] naming the first variable at fault.
     pub fn from_env() -> Result<Self, ConfigError> {
         let _ = dotenvy::dotenv();
         Self::from_lookup(|key| std::env::var(key).ok().filter(|v| !v.trim().is_empty()))
     }
 
-    /// Reads the configuration through `get` (for tests).
+    /// Reads and validates the configuration through `get` (for tests).
     ///
     /// # Errors
-    /// [`ConfigError`].
+    /// [`ConfigError`] naming the first variable at fault.
     pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
-        let secret = |key: &str| get(key).map(SecretString::from);
+        let check = |key: &'static str, f: fn(&str) -> Result<String, String>| {
+            get(key)
+                .map(|value| f(&value).map_err(|reason| ConfigError::Invalid { key, reason }))
+                .transpose()
+        };
         let require = |present: &'static str, missing: &'static str| {
             get(missing).ok_or(ConfigError::Missing { present, missing })
         };
         let provider = if get("TWILIO_ACCOUNT_SID").is_some() || get("TWILIO_AUTH_TOKEN").is_some()
         {
+            let account_sid = require("TWILIO_AUTH_TOKEN", "TWILIO_ACCOUNT_SID")?;
+            checks::account_sid(&account_sid).map_err(|reason| ConfigError::Invalid {
+                key: "TWILIO_ACCOUNT_SID",
+                reason,
+            })?;
             ProviderSettings::Twilio {
-                account_sid: require("TWILIO_AUTH_TOKEN", "TWILIO_ACCOUNT_SID")?,
+                account_sid,
                 auth_token: require("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN")?.into(),
-                api_base_url: get("TWILIO_API_BASE_URL")
+                api_base_url: check("TWILIO_API_BASE_URL", checks::http_url)?
                     .unwrap_or_else(|| DEFAULT_TWILIO_API_BASE_URL.to_string()),
             }
-        } else if get("SIGNALWIRE_PROJECT_ID").is_some() {
+        } else if [
+            "SIGNALWIRE_PROJECT_ID",
+            "SIGNALWIRE_SPACE_URL",
+            "SIGNALWIRE_API_TOKEN",
+        ]
+        .iter()
+        .any(|key| get(key).is_some())
+        {
+            let present = [
+                "SIGNALWIRE_PROJECT_ID",
+                "SIGNALWIRE_SPACE_URL",
+                "SIGNALWIRE_API_TOKEN",
+            ]
+            .into_iter()
+            .find(|key| get(key).is_some())
+            .unwrap_or("SIGNALWIRE_PROJECT_ID");
+            require(present, "SIGNALWIRE_SPACE_URL")?;
             ProviderSettings::SignalWire {
-                space_url: require("SIGNALWIRE_PROJECT_ID", "SIGNALWIRE_SPACE_URL")?,
-                project_id: require("SIGNALWIRE_SPACE_URL", "SIGNALWIRE_PROJECT_ID")?,
-                api_token: require("SIGNALWIRE_PROJECT_ID", "SIGNALWIRE_API_TOKEN")?.into(),
-                signing_key: require("SIGNALWIRE_PROJECT_ID", "SIGNALWIRE_SIGNING_KEY")?.into(),
+                space_url: check("SIGNALWIRE_SPACE_URL", checks::http_url)?.unwrap_or_default(),
+                project_id: require(present, "SIGNALWIRE_PROJECT_ID")?,
+                api_token: require(present, "SIGNALWIRE_API_TOKEN")?.into(),
+                signing_key: require(present, "SIGNALWIRE_SIGNING_KEY")?.into(),
             }
         } else {
             ProviderSettings::Sandbox
         };
+        let public_base_url = check("PUBLIC_BASE_URL", checks::http_url)?;
+        let credentials = match &provider {
+            ProviderSettings::Twilio { .. } => Some("TWILIO_ACCOUNT_SID"),
+            ProviderSettings::SignalWire { .. } => Some("SIGNALWIRE_PROJECT_ID"),
+            ProviderSettings::Sandbox => None,
+        };
+        if let (Some(present), None) = (credentials, &public_base_url) {
+            return Err(ConfigError::Missing {
+                present,
+                missing: "PUBLIC_BASE_URL",
+            });
+        }
+        let log_format = get("LOG_FORMAT")
+            .map(|value| {
+                checks::log_format(&value).map_err(|reason| ConfigError::Invalid {
+                    key: "LOG_FORMAT",
+                    reason,
+                })
+            })
+            .transpose()?
+            .unwrap_or_default();
+        check("RUST_LOG", checks::log_filter)?;
         Ok(Self {
-            database_url: get("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_string()),
-            bind_addr: get("BIND_ADDR").unwrap_or_else(|| DEFAULT_BIND_ADDR.to_string()),
-            public_base_url: get("PUBLIC_BASE_URL").map(|u| u.trim_end_matches('/').to_string()),
+            database_url: check("DATABASE_URL", checks::database_url)?
+                .unwrap_or_else(|| DEFAULT_DATABASE_URL.to_string()),
+            bind_addr: check("BIND_ADDR", checks::bind_addr)?
+                .unwrap_or_else(|| DEFAULT_BIND_ADDR.to_string()),
+            public_base_url,
             provider,
-            admin_api_key: secret("ADMIN_API_KEY"),
+            admin_api_key: get("ADMIN_API_KEY").map(SecretString::from),
             shared_number: get("SHARED_NUMBER")
                 .map(|n| {
                     E164::parse(&n).map_err(|e| ConfigError::Invalid {
@@ -134,14 +192,34 @@ impl Settings {
             provisioning_timeout: std::time::Duration::from_secs(
                 get("PROVISIONING_TIMEOUT_SECS")
                     .map(|v| {
-                        v.trim().parse::<u64>().map_err(|_| ConfigError::Invalid {
+                        checks::seconds(&v).map_err(|reason| ConfigError::Invalid {
                             key: "PROVISIONING_TIMEOUT_SECS",
-                            reason: format!("`{v}` is not a number of seconds"),
+                            reason,
                         })
                     })
                     .transpose()?
                     .unwrap_or(300),
             ),
+            log_format,
         })
     }
+
+    /// What is allowed but probably wrong, one line each, for start-up to print loudly: a plain
+    /// `http` `PUBLIC_BASE_URL` on a host that is not loopback (Twilio signs the exact URL it
+    /// calls; production should be https).
+    pub fn warnings(&self) -> Vec<String> {
+        let mut warnings = Vec::new();
+        if let Some(url) = &self.public_base_url {
+            if url.starts_with("http://") && !checks::is_loopback_url(url) {
+                warnings.push(format!(
+                    "PUBLIC_BASE_URL {url} is plain http on a host that is not loopback: \
+                     webhooks and their signatures travel unencrypted; use https in production"
+                ));
+            }
+        }
+        warnings
+    }
 }
+
+#[cfg(test)]
+mod tests;

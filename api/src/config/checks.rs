@@ -1,0 +1,112 @@
+//! Validation of single configuration values, each failing with a reason that names what is
+//! expected (the caller adds the variable's name). A value that may hold a secret (a database
+//! URL's password) is never echoed.
+
+use std::net::IpAddr;
+
+use url::Url;
+
+/// An absolute `http`/`https` URL with a host, without credentials, query or fragment; returned
+/// without a trailing slash.
+pub fn http_url(value: &str) -> Result<String, String> {
+    let url = Url::parse(value.trim()).map_err(|e| {
+        format!("`{value}` is not an absolute URL ({e}); e.g. https://host.example")
+    })?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(format!("scheme `{}` is not http or https", url.scheme()));
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err("the URL has no host".into());
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err("the URL must not carry credentials".into());
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err("the URL must not have a query or fragment".into());
+    }
+    Ok(url.as_str().trim_end_matches('/').to_string())
+}
+
+/// Whether an `http(s)` URL's host is loopback (`localhost`, 127.0.0.0/8, `::1`).
+pub fn is_loopback_url(value: &str) -> bool {
+    let Ok(url) = Url::parse(value) else {
+        return false;
+    };
+    match url.host() {
+        Some(url::Host::Domain(domain)) => domain.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
+        Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
+        None => false,
+    }
+}
+
+/// `postgres://…`, `postgresql://…` or `sqlite:…`; the error names the scheme only.
+pub fn database_url(value: &str) -> Result<String, String> {
+    let scheme = value.split(':').next().unwrap_or_default();
+    match scheme {
+        "postgres" | "postgresql" | "sqlite" => Ok(value.to_string()),
+        _ if !value.contains(':') => {
+            Err("not a URL; use postgres://user@host:5432/db or sqlite://switchboard.db".into())
+        }
+        _ => Err(format!(
+            "unsupported scheme `{scheme}`; use postgres://… or sqlite://…"
+        )),
+    }
+}
+
+/// `host:port` with a numeric port (`127.0.0.1:8080`, `[::1]:0`, `localhost:8080`).
+pub fn bind_addr(value: &str) -> Result<String, String> {
+    let (host, port) = value
+        .rsplit_once(':')
+        .ok_or_else(|| format!("`{value}` is not host:port, e.g. 127.0.0.1:8080"))?;
+    if host.is_empty() {
+        return Err(format!("`{value}` has no host, e.g. 0.0.0.0:8080"));
+    }
+    port.parse::<u16>()
+        .map_err(|_| format!("`{port}` is not a port number (0 to 65535)"))?;
+    Ok(value.to_string())
+}
+
+/// A Twilio Account SID: `AC` + 32 hex digits (Twilio's OpenAPI pattern `^AC[0-9a-fA-F]{32}$`).
+pub fn account_sid(value: &str) -> Result<String, String> {
+    let hex = value.strip_prefix("AC").unwrap_or_default();
+    if hex.len() == 32 && hex.chars().all(|c| c.is_ascii_hexdigit()) {
+        Ok(value.to_string())
+    } else {
+        Err("not an Account SID (AC followed by 32 hex digits)".into())
+    }
+}
+
+/// A whole number of seconds.
+pub fn seconds(value: &str) -> Result<u64, String> {
+    value
+        .trim()
+        .parse::<u64>()
+        .map_err(|_| format!("`{value}` is not a whole number of seconds"))
+}
+
+/// How logs are written: `text` (human-readable, the default) or `json` (JSON lines).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    #[default]
+    Text,
+    /// One JSON object a line.
+    Json,
+}
+
+/// `json` or `text`, any case.
+pub fn log_format(value: &str) -> Result<LogFormat, String> {
+    match value.trim().to_ascii_lowercase().as_str() {
+        "json" => Ok(LogFormat::Json),
+        "text" => Ok(LogFormat::Text),
+        _ => Err(format!("`{value}` is not `json` or `text`")),
+    }
+}
+
+/// A `tracing` EnvFilter directive list, e.g. `info,sqlx=warn`.
+pub fn log_filter(value: &str) -> Result<String, String> {
+    tracing_subscriber::EnvFilter::try_new(value)
+        .map(|_| value.to_string())
+        .map_err(|e| format!("not a log filter ({e}); e.g. info or info,sqlx=warn"))
+}

@@ -1,0 +1,191 @@
+//! One test per configuration error: each names its variable, and no secret is echoed.
+
+use super::{ConfigError, LogFormat, ProviderSettings, Settings};
+
+const SID: &str = "AC0123456789abcdef0123456789abcdef";
+
+fn settings(vars: &[(&str, &str)]) -> Result<Settings, ConfigError> {
+    Settings::from_lookup(|key| {
+        vars.iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, v)| (*v).to_string())
+    })
+}
+
+fn error_of(vars: &[(&str, &str)]) -> String {
+    settings(vars)
+        .expect_err("configuration must be refused")
+        .to_string()
+}
+
+fn twilio_with(extra: &[(&'static str, &'static str)]) -> Vec<(&'static str, &'static str)> {
+    let mut vars = vec![
+        ("TWILIO_ACCOUNT_SID", SID),
+        ("TWILIO_AUTH_TOKEN", "token"),
+        ("PUBLIC_BASE_URL", "https://switchboard.example.com"),
+    ];
+    for (key, value) in extra {
+        vars.retain(|(k, _)| k != key);
+        vars.push((key, value));
+    }
+    vars
+}
+
+#[test]
+fn nothing_set_is_the_zero_setup_default() {
+    let s = settings(&[]).unwrap();
+    assert!(matches!(s.provider, ProviderSettings::Sandbox));
+    assert_eq!(s.database_url, "sqlite://switchboard.db");
+    assert_eq!(s.bind_addr, "127.0.0.1:8080");
+    assert_eq!(s.public_base_url, None);
+    assert_eq!(s.log_format, LogFormat::Text);
+    assert!(s.warnings().is_empty());
+}
+
+#[test]
+fn twilio_credentials_without_public_base_url_are_refused() {
+    let error = error_of(&[("TWILIO_ACCOUNT_SID", SID), ("TWILIO_AUTH_TOKEN", "t")]);
+    assert!(error.starts_with("PUBLIC_BASE_URL:"), "{error}");
+    assert!(error.contains("TWILIO_ACCOUNT_SID"), "{error}");
+}
+
+#[test]
+fn signalwire_credentials_without_public_base_url_are_refused() {
+    let error = error_of(&[
+        ("SIGNALWIRE_SPACE_URL", "https://acme.signalwire.com"),
+        (
+            "SIGNALWIRE_PROJECT_ID",
+            "b3877c40-da60-4998-90ad-b792e98472af",
+        ),
+        ("SIGNALWIRE_API_TOKEN", "PT123"),
+        ("SIGNALWIRE_SIGNING_KEY", "PSK123"),
+    ]);
+    assert!(error.starts_with("PUBLIC_BASE_URL:"), "{error}");
+}
+
+#[test]
+fn a_public_base_url_must_be_an_absolute_http_url_without_credentials() {
+    for bad in [
+        "switchboard.example.com",
+        "/webhooks",
+        "ftp://switchboard.example.com",
+        "https://user:secret@switchboard.example.com",
+        "https://switchboard.example.com/?a=1",
+    ] {
+        let error = error_of(&twilio_with(&[("PUBLIC_BASE_URL", bad)]));
+        assert!(error.starts_with("PUBLIC_BASE_URL:"), "{bad}: {error}");
+        assert!(!error.contains("secret"), "the password is echoed: {error}");
+    }
+    let ok = settings(&twilio_with(&[(
+        "PUBLIC_BASE_URL",
+        "https://switchboard.example.com/base/",
+    )]))
+    .unwrap();
+    assert_eq!(
+        ok.public_base_url.as_deref(),
+        Some("https://switchboard.example.com/base")
+    );
+}
+
+#[test]
+fn plain_http_on_a_public_host_is_warned_about_but_loopback_is_not() {
+    let public = settings(&twilio_with(&[(
+        "PUBLIC_BASE_URL",
+        "http://switchboard.example.com",
+    )]))
+    .unwrap();
+    assert_eq!(public.warnings().len(), 1);
+    assert!(public.warnings()[0].contains("PUBLIC_BASE_URL"));
+    for quiet in [
+        "https://switchboard.example.com",
+        "http://127.0.0.1:8080",
+        "http://localhost:8080",
+        "http://[::1]:8080",
+    ] {
+        let s = settings(&twilio_with(&[("PUBLIC_BASE_URL", quiet)])).unwrap();
+        assert!(s.warnings().is_empty(), "{quiet}: {:?}", s.warnings());
+    }
+}
+
+#[test]
+fn half_given_twilio_credentials_name_the_missing_variable() {
+    let error = error_of(&[("TWILIO_ACCOUNT_SID", SID)]);
+    assert!(error.starts_with("TWILIO_AUTH_TOKEN:"), "{error}");
+    let error = error_of(&[("TWILIO_AUTH_TOKEN", "t")]);
+    assert!(error.starts_with("TWILIO_ACCOUNT_SID:"), "{error}");
+}
+
+#[test]
+fn half_given_signalwire_credentials_name_the_missing_variable() {
+    let error = error_of(&[
+        ("SIGNALWIRE_SPACE_URL", "https://acme.signalwire.com"),
+        (
+            "SIGNALWIRE_PROJECT_ID",
+            "b3877c40-da60-4998-90ad-b792e98472af",
+        ),
+        ("SIGNALWIRE_API_TOKEN", "PT123"),
+    ]);
+    assert!(error.starts_with("SIGNALWIRE_SIGNING_KEY:"), "{error}");
+}
+
+#[test]
+fn a_malformed_account_sid_is_refused() {
+    let error = error_of(&twilio_with(&[("TWILIO_ACCOUNT_SID", "AC123")]));
+    assert!(error.starts_with("TWILIO_ACCOUNT_SID:"), "{error}");
+}
+
+#[test]
+fn a_malformed_provider_url_is_refused() {
+    let error = error_of(&twilio_with(&[("TWILIO_API_BASE_URL", "api.twilio.com")]));
+    assert!(error.starts_with("TWILIO_API_BASE_URL:"), "{error}");
+}
+
+#[test]
+fn a_malformed_shared_number_is_refused() {
+    let error = error_of(&[("SHARED_NUMBER", "555-0199")]);
+    assert!(error.starts_with("SHARED_NUMBER:"), "{error}");
+}
+
+#[test]
+fn an_unknown_log_format_is_refused() {
+    let error = error_of(&[("LOG_FORMAT", "xml")]);
+    assert!(error.starts_with("LOG_FORMAT:"), "{error}");
+    assert_eq!(
+        settings(&[("LOG_FORMAT", "JSON")]).unwrap().log_format,
+        LogFormat::Json
+    );
+}
+
+#[test]
+fn an_invalid_log_filter_is_refused() {
+    let error = error_of(&[("RUST_LOG", "info,[")]);
+    assert!(error.starts_with("RUST_LOG:"), "{error}");
+}
+
+#[test]
+fn an_unsupported_database_scheme_is_named_without_its_password() {
+    let error = error_of(&[(
+        "DATABASE_URL",
+        "mysql://app:hunter2@db.internal/switchboard",
+    )]);
+    assert!(error.starts_with("DATABASE_URL:"), "{error}");
+    assert!(error.contains("mysql"), "{error}");
+    assert!(
+        !error.contains("hunter2"),
+        "the password is echoed: {error}"
+    );
+}
+
+#[test]
+fn a_malformed_bind_address_is_refused() {
+    for bad in ["8080", "127.0.0.1:http", ":8080"] {
+        let error = error_of(&[("BIND_ADDR", bad)]);
+        assert!(error.starts_with("BIND_ADDR:"), "{bad}: {error}");
+    }
+}
+
+#[test]
+fn a_malformed_provisioning_timeout_is_refused() {
+    let error = error_of(&[("PROVISIONING_TIMEOUT_SECS", "5m")]);
+    assert!(error.starts_with("PROVISIONING_TIMEOUT_SECS:"), "{error}");
+}

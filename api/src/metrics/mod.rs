@@ -1,0 +1,159 @@
+//! `/metrics` in the Prometheus text exposition format (version 0.0.4): HTTP requests by route
+//! template and status with latency histograms, webhooks by outcome, provider calls by operation
+//! and result with latency, projection lag per projection (events and seconds), and events
+//! appended by type. Each server owns its registry, so several servers in one process (tests)
+//! never share counters.
+
+mod endpoint;
+mod provider;
+mod repository;
+mod routes;
+
+pub use endpoint::metrics_endpoint;
+pub use provider::MeteredProvider;
+pub use repository::MeteredRepository;
+pub use routes::RouteTemplates;
+
+use prometheus::{
+    GaugeVec, HistogramOpts, HistogramVec, IntCounterVec, IntGaugeVec, Opts, Registry,
+};
+
+/// Latency buckets in seconds: 1 ms to 10 s, for both HTTP handling and provider calls.
+const LATENCY_BUCKETS: &[f64] = &[
+    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
+];
+
+/// The server's metric families, registered in its own [`Registry`].
+pub struct Metrics {
+    registry: Registry,
+    routes: RouteTemplates,
+    /// `switchboard_http_requests_total{method, route, status}`.
+    pub http_requests: IntCounterVec,
+    /// `switchboard_http_request_duration_seconds{method, route}`.
+    pub http_duration: HistogramVec,
+    /// `switchboard_webhooks_total{webhook, outcome}`: `webhook` is `message` or `status`;
+    /// `outcome` is the recorded outcome (`accepted`, `refused_quota`, `opted_out`, `unrouted`,
+    /// …), `duplicate`, `invalid_signature`, `invalid_request` or `error`.
+    pub webhooks: IntCounterVec,
+    /// `switchboard_provider_calls_total{operation, result}`: `result` is `ok` or the error kind.
+    pub provider_calls: IntCounterVec,
+    /// `switchboard_provider_call_duration_seconds{operation}`.
+    pub provider_duration: HistogramVec,
+    /// `switchboard_events_appended_total{aggregate_type, event_type}`: events this process
+    /// committed to the event store.
+    pub events_appended: IntCounterVec,
+    /// `switchboard_projection_lag_events{projection}`: final events not yet applied.
+    pub projection_lag_events: IntGaugeVec,
+    /// `switchboard_projection_lag_seconds{projection}`: age of the oldest unapplied event.
+    pub projection_lag_seconds: GaugeVec,
+}
+
+impl Metrics {
+    /// Registers every family in a fresh registry; HTTP routes are labelled with `routes`.
+    ///
+    /// # Panics
+    /// Never in practice: the names and labels are fixed and valid, and each is registered once.
+    pub fn new(routes: RouteTemplates) -> Self {
+        let registry = Registry::new();
+        let counter = |name: &str, help: &str, labels: &[&str]| {
+            let family = IntCounterVec::new(Opts::new(name, help), labels).expect("valid metric");
+            registry
+                .register(Box::new(family.clone()))
+                .expect("registered once");
+            family
+        };
+        let histogram = |name: &str, help: &str, labels: &[&str]| {
+            let opts = HistogramOpts::new(name, help).buckets(LATENCY_BUCKETS.to_vec());
+            let family = HistogramVec::new(opts, labels).expect("valid metric");
+            registry
+                .register(Box::new(family.clone()))
+                .expect("registered once");
+            family
+        };
+        let http_requests = counter(
+            "switchboard_http_requests_total",
+            "HTTP requests handled, by method, route template and status.",
+            &["method", "route", "status"],
+        );
+        let http_duration = histogram(
+            "switchboard_http_request_duration_seconds",
+            "Time to handle an HTTP request, by method and route template.",
+            &["method", "route"],
+        );
+        let webhooks = counter(
+            "switchboard_webhooks_total",
+            "Twilio webhooks handled, by webhook and outcome.",
+            &["webhook", "outcome"],
+        );
+        let provider_calls = counter(
+            "switchboard_provider_calls_total",
+            "Calls to the telephony provider's REST API, by operation and result.",
+            &["operation", "result"],
+        );
+        let provider_duration = histogram(
+            "switchboard_provider_call_duration_seconds",
+            "Latency of calls to the telephony provider, by operation.",
+            &["operation"],
+        );
+        let events_appended = counter(
+            "switchboard_events_appended_total",
+            "Events this process committed to the event store, by aggregate and event type.",
+            &["aggregate_type", "event_type"],
+        );
+        let projection_lag_events = IntGaugeVec::new(
+            Opts::new(
+                "switchboard_projection_lag_events",
+                "Events in the global log a projection has not applied yet.",
+            ),
+            &["projection"],
+        )
+        .expect("valid metric");
+        let projection_lag_seconds = GaugeVec::new(
+            Opts::new(
+                "switchboard_projection_lag_seconds",
+                "Age in seconds of the oldest event a projection has not applied yet.",
+            ),
+            &["projection"],
+        )
+        .expect("valid metric");
+        for gauge in [
+            Box::new(projection_lag_events.clone()) as Box<dyn prometheus::core::Collector>,
+            Box::new(projection_lag_seconds.clone()),
+        ] {
+            registry.register(gauge).expect("registered once");
+        }
+        Self {
+            registry,
+            routes,
+            http_requests,
+            http_duration,
+            webhooks,
+            provider_calls,
+            provider_duration,
+            events_appended,
+            projection_lag_events,
+            projection_lag_seconds,
+        }
+    }
+
+    /// The `route` label of a matched path pattern (see [`RouteTemplates::label`]).
+    pub fn route_label(&self, pattern: Option<&poem::PathPattern>) -> String {
+        self.routes.label(pattern)
+    }
+
+    /// Counts one webhook with its outcome.
+    pub fn webhook(&self, webhook: &str, outcome: &str) {
+        self.webhooks.with_label_values(&[webhook, outcome]).inc();
+    }
+
+    /// The registry's families in the text format.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        if let Err(error) =
+            prometheus::TextEncoder::new().encode_utf8(&self.registry.gather(), &mut out)
+        {
+            tracing::error!(%error, "cannot encode metrics");
+        }
+        out
+    }
+}
