@@ -6,6 +6,7 @@
 
 pub mod auth;
 pub mod config;
+pub mod delivery;
 pub mod maintenance;
 pub mod metrics;
 pub mod middleware;

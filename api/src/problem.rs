@@ -7,6 +7,7 @@ use poem_openapi::{ApiResponse, Object};
 use switchboard_application::ports::ProviderError;
 use switchboard_application::AppError;
 use switchboard_domain::conversation::ConversationError;
+use switchboard_domain::endpoint::EndpointError;
 use switchboard_domain::organization::OrganizationError;
 use switchboard_domain::phone_number::PhoneNumberError;
 use switchboard_domain::quota::QuotaError;
@@ -225,6 +226,21 @@ impl From<AppError> for ApiError {
                     .into(),
             )
             .with_field("content_sid"),
+            AppError::Endpoint(EndpointError::NotFound) => status_code(
+                StatusCode::NOT_FOUND,
+                "endpoint_not_found",
+                "this organization has no such endpoint".into(),
+            )
+            .with_field("endpoint_id"),
+            AppError::Endpoint(EndpointError::AlreadyExists) => {
+                status_code(StatusCode::CONFLICT, "conflict", error.to_string())
+            }
+            AppError::Endpoint(EndpointError::DescriptionTooLong) => status_code(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_description",
+                error.to_string(),
+            )
+            .with_field("description"),
             AppError::NoSendingNumber => status_code(
                 StatusCode::CONFLICT,
                 "no_sending_number",

@@ -10,6 +10,7 @@ use poem::middleware::Cors;
 use poem::{EndpointExt, Route, Server};
 use poem_openapi::OpenApiService;
 use secrecy::{ExposeSecret, SecretString};
+use switchboard_adapters::delivery::WebhookSender;
 use switchboard_adapters::event_store::{Database, SqlGlobalLog};
 use switchboard_adapters::sandbox::{Sandbox, SandboxConfig, SANDBOX_PATH_PREFIX};
 use switchboard_adapters::twilio::{TwilioClient, TwilioClientConfig};
@@ -20,6 +21,7 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::config::{ProviderSettings, Settings};
+use crate::delivery::dispatcher;
 use crate::metrics::{
     metrics_endpoint, MeteredProvider, MeteredRepository, Metrics, RouteTemplates,
 };
@@ -62,6 +64,9 @@ pub enum StartupError {
         /// The I/O error.
         source: std::io::Error,
     },
+    /// The delivery HTTP client could not be built.
+    #[error("cannot build the delivery client: {0}")]
+    Sender(#[source] reqwest::Error),
     /// The provider client could not be built.
     #[error(transparent)]
     Provider(#[from] switchboard_adapters::twilio::TwilioClientError),
@@ -77,6 +82,7 @@ pub struct Application {
     server: JoinHandle<std::io::Result<()>>,
     projector: JoinHandle<()>,
     scheduler: JoinHandle<()>,
+    dispatcher: JoinHandle<()>,
     database: Database,
 }
 
@@ -191,10 +197,13 @@ impl Application {
             started_at: Instant::now(),
             metrics: metrics.clone(),
             provider_health: ProviderHealth::new(PROVIDER_CHECK_TTL),
+            delivery: settings.delivery.clone(),
+            sender: WebhookSender::new().map_err(StartupError::Sender)?,
         });
 
         let (shutdown, shutdown_rx) = watch::channel(false);
         let projector_task = tokio::spawn(projector.run(shutdown_rx.clone()));
+        let dispatcher_task = tokio::spawn(dispatcher::run(state.clone(), shutdown_rx.clone()));
         let scheduler_task = tokio::spawn(maintenance::run(
             state.clone(),
             settings.provisioning_timeout,
@@ -253,6 +262,7 @@ impl Application {
             server,
             projector: projector_task,
             scheduler: scheduler_task,
+            dispatcher: dispatcher_task,
             database,
         })
     }
@@ -284,6 +294,7 @@ impl Application {
         let _ = self.server.await;
         let _ = self.projector.await;
         let _ = self.scheduler.await;
+        let _ = self.dispatcher.await;
         self.database.close().await;
     }
 

@@ -4,10 +4,13 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use secrecy::SecretString;
+use switchboard_adapters::delivery::WebhookSender;
 use switchboard_adapters::event_store::Database;
 use switchboard_application::ports::GlobalLog;
 use switchboard_application::Switchboard;
 use switchboard_projections::Projector;
+
+use crate::config::DeliverySettings;
 
 use crate::metrics::{MeteredRepository, Metrics};
 use crate::provider_health::ProviderHealth;
@@ -34,4 +37,8 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// The cached provider check of `/health`.
     pub provider_health: ProviderHealth,
+    /// How deliveries to organizations' endpoints are made.
+    pub delivery: DeliverySettings,
+    /// Posts signed deliveries (the dispatcher and the responder share its connection pool).
+    pub sender: WebhookSender,
 }

@@ -1,5 +1,6 @@
 use cqrs_es::AggregateError;
 use switchboard_domain::conversation::ConversationError;
+use switchboard_domain::endpoint::EndpointError;
 use switchboard_domain::message::MessageError;
 use switchboard_domain::organization::OrganizationError;
 use switchboard_domain::phone_number::PhoneNumberError;
@@ -27,6 +28,9 @@ pub enum AppError {
     /// The conversation's rules refused an outbound send.
     #[error(transparent)]
     Conversation(#[from] ConversationError),
+    /// The endpoint's rules refused the command.
+    #[error(transparent)]
+    Endpoint(#[from] EndpointError),
     /// The organization has no number to send from (no dedicated number, no shared number).
     #[error("the organization has no number to send from")]
     NoSendingNumber,

@@ -5,7 +5,7 @@ use cqrs_es::persist::PersistedEventRepository;
 use switchboard_domain::conversation::{conversation_id, Conversation, ConversationCommand};
 use switchboard_domain::message::{
     decide, Handling, InboundFacts, InboundMessage, InboundOutcome, Media, Message, MessageCommand,
-    Routing,
+    ResponderReply, Routing,
 };
 use switchboard_domain::organization::OrganizationError;
 use switchboard_domain::shared_number::{SharedNumberCommand, SharedNumberMember};
@@ -51,6 +51,10 @@ pub struct ReceivedMessage {
     pub replies: Vec<String>,
     /// Whether this delivery recorded it (false for a duplicate of a MessageSid already recorded).
     pub newly_recorded: bool,
+    /// When it was first recorded.
+    pub received_at: DateTime<Utc>,
+    /// The organization's responder's reply, once recorded (a redelivery answers it again).
+    pub responder_reply: Option<ResponderReply>,
 }
 
 impl<R: PersistedEventRepository + Clone> Switchboard<R> {
@@ -273,5 +277,7 @@ fn received(state: Message, newly_recorded: bool) -> Result<ReceivedMessage, App
         outcome,
         replies: state.replies().to_vec(),
         newly_recorded,
+        received_at: state.received_at().unwrap_or_default(),
+        responder_reply: state.responder_reply().cloned(),
     })
 }

@@ -2,6 +2,7 @@
 //! traits), and the process managers that span aggregates (number provisioning and release).
 
 mod context;
+mod endpoints;
 mod errors;
 mod execute;
 mod inbound;
@@ -17,6 +18,7 @@ mod settings;
 mod switchboard;
 
 pub use context::{Clock, RequestContext, SystemClock};
+pub use endpoints::{NewEndpoint, SECRET_OVERLAP_HOURS};
 pub use errors::AppError;
 pub use execute::execute;
 pub use inbound::{InboundWebhook, ReceivedMessage};

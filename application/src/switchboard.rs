@@ -2,6 +2,7 @@ use std::sync::Arc;
 
 use cqrs_es::persist::{PersistedEventRepository, PersistedEventStore};
 use switchboard_domain::conversation::Conversation;
+use switchboard_domain::endpoint::Endpoint;
 use switchboard_domain::message::Message;
 use switchboard_domain::organization::Organization;
 use switchboard_domain::phone_number::PhoneNumber;
@@ -49,6 +50,7 @@ pub struct Switchboard<R: PersistedEventRepository + Clone> {
     pub(crate) quotas: PersistedEventStore<R, Quota>,
     pub(crate) conversations: PersistedEventStore<R, Conversation>,
     pub(crate) members: PersistedEventStore<R, SharedNumberMember>,
+    pub(crate) endpoints: PersistedEventStore<R, Endpoint>,
     pub(crate) provider: Arc<dyn TelephonyProvider>,
     pub(crate) provider_name: String,
     pub(crate) webhooks: WebhookConfig,
@@ -83,7 +85,8 @@ impl<R: PersistedEventRepository + Clone> Switchboard<R> {
                 repository.clone(),
                 SNAPSHOT_EVERY,
             ),
-            members: PersistedEventStore::new_event_store(repository),
+            members: PersistedEventStore::new_event_store(repository.clone()),
+            endpoints: PersistedEventStore::new_event_store(repository),
             provider,
             provider_name,
             webhooks,

@@ -5,6 +5,7 @@
 //! batch; every apply is an idempotent upsert, so a rebuild from position 0 yields the same rows.
 
 mod checkpoint;
+pub mod delivery;
 mod messages;
 mod organizations;
 mod projection;
@@ -12,7 +13,7 @@ mod projector;
 mod provisioning;
 mod routing_table;
 
-pub use messages::{MessageRow, MessagesPage, MessagesView};
+pub use messages::{reply_sid, MessageRow, MessagesPage, MessagesView};
 pub use organizations::{
     OrganizationDirectoryView, OrganizationRow, OrganizationsPage, OrganizationsView,
 };

@@ -5,6 +5,12 @@ use switchboard_domain::message::{Message, MessageEvent, Routing};
 
 use crate::projection::{payload, Projection};
 
+/// The id a responder's reply is listed under: the inbound message's SID with `-reply` (the
+/// reply went out in our TwiML answer, so the provider's own SID for it is not known to us).
+pub fn reply_sid(inbound_sid: &str) -> String {
+    format!("{inbound_sid}-reply")
+}
+
 /// The messages read model: every message, both directions, with its organization (none when
 /// unrouted), inbound outcome and current delivery status, newest first per organization.
 #[derive(Clone, Copy, Debug, Default)]
@@ -179,6 +185,29 @@ impl Projection for MessagesView {
                 .bind(serde_json::to_string(&message.media_urls).unwrap_or_else(|_| "[]".into()))
                 .bind(status.as_str())
                 .bind(sent_at.to_rfc3339())
+                .execute(&mut *tx)
+                .await?;
+            }
+            MessageEvent::ResponderReplied {
+                reply, replied_at, ..
+            } => {
+                // The responder's reply went out in the TwiML answer: listed as an outbound
+                // message from the number the customer wrote to, keyed by the inbound's SID.
+                sqlx::query(
+                    "INSERT INTO messages_view (message_sid, log_position, organization_id,
+                         direction, channel, from_address, to_address, body, media_urls,
+                         profile_name, status, created_at)
+                     SELECT $1, $2, organization_id, 'outbound', channel, to_address,
+                            from_address, $3, $4, NULL, 'sent', $5
+                       FROM messages_view WHERE message_sid = $6
+                     ON CONFLICT (message_sid) DO NOTHING",
+                )
+                .bind(reply_sid(&event.aggregate_id))
+                .bind(event.log_position.position)
+                .bind(reply.body)
+                .bind(serde_json::to_string(&reply.media_urls).unwrap_or_else(|_| "[]".into()))
+                .bind(replied_at.to_rfc3339())
+                .bind(&event.aggregate_id)
                 .execute(&mut *tx)
                 .await?;
             }

@@ -5,6 +5,7 @@ use sqlx::{Acquire, AnyPool};
 use switchboard_application::ports::{GlobalLog, LogPosition, StoreError};
 use tokio::sync::watch;
 
+use crate::delivery::DeliveryFanout;
 use crate::{
     checkpoint, MessagesView, OrganizationsView, Projection, ProvisioningRequests, RoutingTable,
 };
@@ -53,8 +54,14 @@ impl Projector {
                 Arc::new(OrganizationsView),
                 Arc::new(MessagesView),
                 Arc::new(ProvisioningRequests::projection()),
+                Arc::new(DeliveryFanout),
             ],
         }
+    }
+
+    /// The global log it reads.
+    pub fn log(&self) -> &Arc<dyn GlobalLog> {
+        &self.log
     }
 
     /// The read-model pool.

@@ -110,3 +110,50 @@ pub fn log_filter(value: &str) -> Result<String, String> {
         .map(|_| value.to_string())
         .map_err(|e| format!("not a log filter ({e}); e.g. info or info,sqlx=warn"))
 }
+
+/// A positive number of milliseconds, at most `max`.
+pub fn millis(value: &str, max: u64) -> Result<u64, String> {
+    match value.trim().parse::<u64>() {
+        Ok(ms) if (1..=max).contains(&ms) => Ok(ms),
+        _ => Err(format!(
+            "`{value}` is not a number of milliseconds from 1 to {max}"
+        )),
+    }
+}
+
+/// `true` or `false` (also `1`/`0`, `yes`/`no`), any case.
+pub fn boolean(value: &str) -> Result<bool, String> {
+    match value.trim().to_ascii_lowercase().as_str() {
+        "true" | "1" | "yes" => Ok(true),
+        "false" | "0" | "no" => Ok(false),
+        _ => Err(format!("`{value}` is not true or false")),
+    }
+}
+
+/// A comma-separated list of delays, each a whole number with a unit `ms`, `s`, `m`, `h` or `d`
+/// (`1s,2s,4s`; `5s,30s,2m,10m`); at least one, each at most 7 days.
+pub fn schedule(value: &str) -> Result<Vec<std::time::Duration>, String> {
+    let mut delays = Vec::new();
+    for part in value.split(',').map(str::trim) {
+        let split = part
+            .find(|c: char| !c.is_ascii_digit())
+            .ok_or_else(|| format!("`{part}` has no unit (ms, s, m, h or d)"))?;
+        let (number, unit) = part.split_at(split);
+        let number: u64 = number
+            .parse()
+            .map_err(|_| format!("`{part}` does not start with a whole number"))?;
+        let ms = match unit {
+            "ms" => number,
+            "s" => number.saturating_mul(1_000),
+            "m" => number.saturating_mul(60_000),
+            "h" => number.saturating_mul(3_600_000),
+            "d" => number.saturating_mul(86_400_000),
+            _ => return Err(format!("`{part}`: the unit must be ms, s, m, h or d")),
+        };
+        if ms > 7 * 86_400_000 {
+            return Err(format!("`{part}` is longer than 7 days"));
+        }
+        delays.push(std::time::Duration::from_millis(ms));
+    }
+    Ok(delays)
+}

@@ -59,7 +59,29 @@ pub struct Settings {
     pub provisioning_timeout: std::time::Duration,
     /// `LOG_FORMAT`: `text` (default) or `json` (JSON lines).
     pub log_format: LogFormat,
+    /// Delivery to organizations' endpoints.
+    pub delivery: DeliverySettings,
 }
+
+/// How deliveries to organizations' endpoints are made.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeliverySettings {
+    /// `DELIVERY_RETRY_SCHEDULE`: the pause before each retry; when it is exhausted the delivery
+    /// is marked failed. Default [`DEFAULT_RETRY_SCHEDULE`].
+    pub retry_schedule: Vec<std::time::Duration>,
+    /// `DELIVERY_TIMEOUT_MS` (default 10000): the deadline of one asynchronous attempt.
+    pub timeout: std::time::Duration,
+    /// `RESPONDER_TIMEOUT_MS` (default 4000, at most 10000, well inside Twilio's 15 s): the
+    /// deadline of the synchronous responder call inside the inbound webhook.
+    pub responder_timeout: std::time::Duration,
+    /// `ALLOW_INSECURE_ENDPOINTS` (default false): accept plain-http endpoint URLs on hosts that
+    /// are not loopback.
+    pub allow_insecure_endpoints: bool,
+}
+
+/// The default `DELIVERY_RETRY_SCHEDULE`: 5 s, 30 s, 2 min, 10 min, 30 min, 1 h, 2 h, 6 h, 12 h,
+/// 24 h (after the first attempt; jittered by up to 10 %).
+pub const DEFAULT_RETRY_SCHEDULE: &str = "5s,30s,2m,10m,30m,1h,2h,6h,12h,24h";
 
 /// The default `DATABASE_URL`.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://switchboard.db";
@@ -201,6 +223,27 @@ impl Settings {
                     .unwrap_or(300),
             ),
             log_format,
+            delivery: DeliverySettings {
+                retry_schedule: checks::schedule(
+                    &get("DELIVERY_RETRY_SCHEDULE")
+                        .unwrap_or_else(|| DEFAULT_RETRY_SCHEDULE.to_string()),
+                )
+                .map_err(|reason| ConfigError::Invalid {
+                    key: "DELIVERY_RETRY_SCHEDULE",
+                    reason,
+                })?,
+                timeout: millis(&get, "DELIVERY_TIMEOUT_MS", 10_000, 60_000)?,
+                responder_timeout: millis(&get, "RESPONDER_TIMEOUT_MS", 4_000, 10_000)?,
+                allow_insecure_endpoints: get("ALLOW_INSECURE_ENDPOINTS")
+                    .map(|v| {
+                        checks::boolean(&v).map_err(|reason| ConfigError::Invalid {
+                            key: "ALLOW_INSECURE_ENDPOINTS",
+                            reason,
+                        })
+                    })
+                    .transpose()?
+                    .unwrap_or(false),
+            },
         })
     }
 
@@ -219,6 +262,20 @@ impl Settings {
         }
         warnings
     }
+}
+
+/// `key` as milliseconds (1 to `max`), `default` when unset.
+fn millis(
+    get: &impl Fn(&str) -> Option<String>,
+    key: &'static str,
+    default: u64,
+    max: u64,
+) -> Result<std::time::Duration, ConfigError> {
+    let ms = get(key)
+        .map(|v| checks::millis(&v, max).map_err(|reason| ConfigError::Invalid { key, reason }))
+        .transpose()?
+        .unwrap_or(default);
+    Ok(std::time::Duration::from_millis(ms))
 }
 
 #[cfg(test)]

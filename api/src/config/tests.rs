@@ -189,3 +189,37 @@ fn a_malformed_provisioning_timeout_is_refused() {
     let error = error_of(&[("PROVISIONING_TIMEOUT_SECS", "5m")]);
     assert!(error.starts_with("PROVISIONING_TIMEOUT_SECS:"), "{error}");
 }
+
+#[test]
+fn delivery_settings_default_to_the_documented_schedule() {
+    let s = settings(&[]).unwrap();
+    assert_eq!(s.delivery.retry_schedule.len(), 10);
+    assert_eq!(s.delivery.retry_schedule[0].as_secs(), 5);
+    assert_eq!(s.delivery.retry_schedule[9].as_secs(), 24 * 3600);
+    assert_eq!(s.delivery.timeout.as_millis(), 10_000);
+    assert_eq!(s.delivery.responder_timeout.as_millis(), 4_000);
+    assert!(!s.delivery.allow_insecure_endpoints);
+    let fast = settings(&[("DELIVERY_RETRY_SCHEDULE", "1s, 2s,250ms")]).unwrap();
+    assert_eq!(
+        fast.delivery.retry_schedule,
+        [1000, 2000, 250].map(std::time::Duration::from_millis)
+    );
+}
+
+#[test]
+fn malformed_delivery_settings_are_refused() {
+    for (key, bad) in [
+        ("DELIVERY_RETRY_SCHEDULE", "1s,fast"),
+        ("DELIVERY_RETRY_SCHEDULE", "10"),
+        ("DELIVERY_RETRY_SCHEDULE", "8d"),
+        ("DELIVERY_TIMEOUT_MS", "0"),
+        ("RESPONDER_TIMEOUT_MS", "15000"),
+        ("ALLOW_INSECURE_ENDPOINTS", "maybe"),
+    ] {
+        let error = error_of(&[(key, bad)]);
+        assert!(
+            error.starts_with(&format!("{key}:")),
+            "{key}={bad}: {error}"
+        );
+    }
+}

@@ -1,6 +1,9 @@
 //! The `/v1` resources, one API struct per resource, and `/health`.
 
 mod available_numbers;
+mod deliveries;
+mod endpoint_dtos;
+mod endpoints;
 mod health;
 mod messages;
 mod numbers;
@@ -10,6 +13,8 @@ mod settings;
 mod usage;
 
 pub use available_numbers::AvailableNumbersApi;
+pub use deliveries::DeliveriesApi;
+pub use endpoints::EndpointsApi;
 pub use health::{HealthApi, PROVIDER_CHECK_TTL, READY_MAX_LAG};
 pub use messages::MessagesApi;
 pub use numbers::NumbersApi;
@@ -23,6 +28,8 @@ pub type Apis = (
     NumbersApi,
     AvailableNumbersApi,
     MessagesApi,
+    EndpointsApi,
+    DeliveriesApi,
     HealthApi,
 );
 
@@ -34,6 +41,8 @@ pub fn apis() -> Apis {
         NumbersApi,
         AvailableNumbersApi,
         MessagesApi,
+        EndpointsApi,
+        DeliveriesApi,
         HealthApi,
     )
 }
@@ -47,6 +56,9 @@ pub enum ApiTags {
     Numbers,
     /// Inbound and outbound messages.
     Messages,
+    /// The organization's endpoints: signed deliveries of what was routed to it, and its
+    /// responder.
+    Endpoints,
     /// Liveness and dependencies.
     Health,
 }

@@ -12,6 +12,7 @@ use switchboard_domain::{ChannelAddress, MessageSid};
 
 use super::form::SignedForm;
 use super::twiml;
+use crate::delivery::responder;
 use crate::problem::{ApiError, Problem};
 use crate::state::AppState;
 
@@ -77,10 +78,14 @@ pub async fn inbound_message(req: &Request, body: Body, state: Data<&Arc<AppStat
     };
     let context = req.data::<RequestContext>().cloned().unwrap_or_default();
     let state = Arc::clone(&state);
-    let outcome =
-        tokio::spawn(async move { state.app.receive_message(webhook, &context).await }).await;
+    let outcome = tokio::spawn(async move {
+        let received = state.app.receive_message(webhook, &context).await?;
+        let reply = responder::reply_for(&state, &received, &context).await;
+        Ok::<_, switchboard_application::AppError>((received, reply))
+    })
+    .await;
     match outcome {
-        Ok(Ok(received)) => {
+        Ok(Ok((received, reply))) => {
             tracing::info!(
                 message_sid = %received.message.message_sid,
                 outcome = received.outcome.as_str(),
@@ -93,7 +98,7 @@ pub async fn inbound_message(req: &Request, body: Body, state: Data<&Arc<AppStat
                 "duplicate"
             };
             metrics.webhook(WEBHOOK, outcome);
-            twiml::response(&received.replies)
+            twiml::response(&received.replies, reply.as_ref())
         }
         Ok(Err(error)) => {
             metrics.webhook(WEBHOOK, "error");

@@ -1,7 +1,7 @@
 use chrono::{DateTime, Utc};
 
-use super::{InboundMessage, InboundOutcome, OutboundMessage};
-use crate::MessageStatus;
+use super::{InboundMessage, InboundOutcome, OutboundMessage, ResponderReply};
+use crate::{EndpointId, MessageStatus};
 
 /// Orders to the `Message` aggregate (id: the provider's MessageSid).
 #[derive(Clone, Debug, PartialEq)]
@@ -39,5 +39,15 @@ pub enum MessageCommand {
         error_code: Option<u32>,
         /// When we received it.
         changed_at: DateTime<Utc>,
+    },
+    /// Record the reply the organization's responder endpoint gave to an accepted inbound
+    /// message, sent in the same TwiML answer (once; a second reply changes nothing).
+    RecordResponderReply {
+        /// The responder endpoint.
+        endpoint_id: EndpointId,
+        /// The reply.
+        reply: ResponderReply,
+        /// When it answered.
+        replied_at: DateTime<Utc>,
     },
 }

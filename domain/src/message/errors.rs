@@ -14,4 +14,7 @@ pub enum MessageError {
     /// Deciding the outcome of a message that was never received.
     #[error("no inbound message was received with this MessageSid")]
     NotReceived,
+    /// A responder reply to a message that was not accepted (refused, opted out, a keyword…).
+    #[error("the message was not accepted, so it gets no responder reply")]
+    NotAccepted,
 }

@@ -2,8 +2,8 @@ use chrono::{DateTime, Utc};
 use cqrs_es::DomainEvent;
 use serde::{Deserialize, Serialize};
 
-use super::{InboundMessage, InboundOutcome, OutboundMessage};
-use crate::MessageStatus;
+use super::{InboundMessage, InboundOutcome, OutboundMessage, ResponderReply};
+use crate::{EndpointId, MessageStatus};
 
 /// Facts about one message. A persisted contract: never rename in place; version and upcast.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -43,6 +43,16 @@ pub enum MessageEvent {
         /// When.
         changed_at: DateTime<Utc>,
     },
+    /// The organization's responder answered an accepted inbound message; the reply went out in
+    /// the same TwiML answer and counted against the quota.
+    ResponderReplied {
+        /// The responder endpoint.
+        endpoint_id: EndpointId,
+        /// The reply.
+        reply: ResponderReply,
+        /// When it answered.
+        replied_at: DateTime<Utc>,
+    },
 }
 
 impl DomainEvent for MessageEvent {
@@ -52,6 +62,7 @@ impl DomainEvent for MessageEvent {
             MessageEvent::InboundOutcomeDecided { .. } => "InboundOutcomeDecided",
             MessageEvent::MessageSent { .. } => "MessageSent",
             MessageEvent::MessageStatusChanged { .. } => "MessageStatusChanged",
+            MessageEvent::ResponderReplied { .. } => "ResponderReplied",
         }
         .to_string()
     }

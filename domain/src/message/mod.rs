@@ -90,6 +90,15 @@ pub struct OutboundMessage {
     pub content_variables: Option<String>,
 }
 
+/// What an organization's responder endpoint answered to an accepted inbound message.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResponderReply {
+    /// The text (Twilio's `Body` limit: 1600 characters).
+    pub body: String,
+    /// Media URLs (at most 10).
+    pub media_urls: Vec<String>,
+}
+
 /// State of one message: what was received or sent, what was decided, its status.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Message {
@@ -99,6 +108,8 @@ pub struct Message {
     replies: Vec<String>,
     sent: Option<OutboundMessage>,
     status: Option<MessageStatus>,
+    #[serde(default)]
+    responder_reply: Option<ResponderReply>,
 }
 
 impl Message {
@@ -120,6 +131,11 @@ impl Message {
     /// The replies decided with the outcome.
     pub fn replies(&self) -> &[String] {
         &self.replies
+    }
+
+    /// The responder's reply, once recorded.
+    pub fn responder_reply(&self) -> Option<&ResponderReply> {
+        self.responder_reply.as_ref()
     }
 
     /// The outbound message, once sent.
@@ -214,6 +230,26 @@ impl Aggregate for Message {
                 }
                 Ok(())
             }
+            MessageCommand::RecordResponderReply {
+                endpoint_id,
+                reply,
+                replied_at,
+            } => {
+                match &self.outcome {
+                    None if self.received.is_none() => return Err(MessageError::NotReceived),
+                    Some(InboundOutcome::Accepted) => {}
+                    _ => return Err(MessageError::NotAccepted),
+                }
+                if self.responder_reply.is_none() {
+                    let event = MessageEvent::ResponderReplied {
+                        endpoint_id,
+                        reply,
+                        replied_at,
+                    };
+                    sink.write(event, self).await;
+                }
+                Ok(())
+            }
             MessageCommand::ChangeStatus {
                 status,
                 error_code,
@@ -255,6 +291,7 @@ impl Aggregate for Message {
                 self.status = Some(status);
             }
             MessageEvent::MessageStatusChanged { status, .. } => self.status = Some(status),
+            MessageEvent::ResponderReplied { reply, .. } => self.responder_reply = Some(reply),
         }
     }
 }

@@ -302,3 +302,66 @@ mod rules {
         );
     }
 }
+
+fn responder_reply() -> MessageCommand {
+    MessageCommand::RecordResponderReply {
+        endpoint_id: crate::EndpointId::from_uuid(Uuid::from_u128(7)),
+        reply: ResponderReply {
+            body: "Size 42 is in stock.".into(),
+            media_urls: vec![],
+        },
+        replied_at: at(),
+    }
+}
+
+fn history_with(outcome: InboundOutcome) -> Vec<MessageEvent> {
+    vec![
+        MessageEvent::MessageReceived {
+            message: inbound("SM9", routed()),
+            received_at: at(),
+        },
+        MessageEvent::InboundOutcomeDecided {
+            outcome,
+            replies: vec![],
+            decided_at: at(),
+        },
+    ]
+}
+
+#[test]
+fn an_accepted_message_records_its_responder_reply_once() {
+    let replied = MessageEvent::ResponderReplied {
+        endpoint_id: crate::EndpointId::from_uuid(Uuid::from_u128(7)),
+        reply: ResponderReply {
+            body: "Size 42 is in stock.".into(),
+            media_urls: vec![],
+        },
+        replied_at: at(),
+    };
+    MessageTest::with(())
+        .given(history_with(InboundOutcome::Accepted))
+        .when(responder_reply())
+        .then_expect_events(vec![replied.clone()]);
+    let mut history = history_with(InboundOutcome::Accepted);
+    history.push(replied);
+    MessageTest::with(())
+        .given(history)
+        .when(responder_reply())
+        .then_expect_events(vec![]);
+}
+
+#[test]
+fn a_refused_or_keyword_message_gets_no_responder_reply() {
+    for outcome in [
+        InboundOutcome::RefusedQuota,
+        InboundOutcome::OptedOut,
+        InboundOutcome::Keyword {
+            keyword: crate::Keyword::Help,
+        },
+    ] {
+        MessageTest::with(())
+            .given(history_with(outcome))
+            .when(responder_reply())
+            .then_expect_error(MessageError::NotAccepted);
+    }
+}
