@@ -5,10 +5,14 @@
 #![allow(clippy::result_large_err)]
 
 pub mod auth;
+pub mod cli;
 pub mod config;
+pub mod doctor;
 pub mod maintenance;
 pub mod middleware;
 pub mod problem;
+pub mod progress;
+pub mod provider;
 pub mod resources;
 pub mod startup;
 pub mod state;

@@ -5,6 +5,7 @@ mod helpers;
 
 mod bad_input;
 mod concurrency;
+mod doctor;
 mod idempotency;
 mod numbers;
 mod openapi;
@@ -15,3 +16,4 @@ mod restart;
 mod routing;
 mod rules;
 mod shared_number;
+mod signalwire;
