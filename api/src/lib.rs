@@ -5,12 +5,16 @@
 #![allow(clippy::result_large_err)]
 
 pub mod auth;
+pub mod cli;
 pub mod config;
 pub mod delivery;
+pub mod doctor;
 pub mod maintenance;
 pub mod metrics;
 pub mod middleware;
 pub mod problem;
+pub mod progress;
+pub mod provider;
 pub mod provider_health;
 pub mod resources;
 pub mod startup;

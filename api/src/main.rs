@@ -1,48 +1,43 @@
-//! The `switchboard` binary: `serve`, `migrate`, `openapi`, `replay`, `sandbox`.
+//! The `switchboard` binary: `serve`, `migrate`, `openapi`, `replay`, `sandbox`, `doctor`
+//! (definitions and `--help` in `cli.rs`).
 
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::Parser;
+use secrecy::ExposeSecret;
 use switchboard_adapters::event_store::{Database, SqlGlobalLog};
 use switchboard_adapters::sandbox::{serve_sandbox, SandboxConfig};
+use switchboard_adapters::twilio::Flavor;
+use switchboard_api::cli::{Cli, Command};
 use switchboard_api::config::Settings;
+use switchboard_api::progress::Progress;
 use switchboard_api::startup::Application;
-use switchboard_api::telemetry;
+use switchboard_api::{doctor, telemetry};
 use switchboard_projections::Projector;
-
-/// Switchboard: dedicated Twilio/WhatsApp numbers per organization, inbound routing, event-sourced.
-#[derive(Parser)]
-#[command(name = "switchboard", version)]
-struct Cli {
-    #[command(subcommand)]
-    command: Command,
-}
-
-#[derive(Subcommand)]
-enum Command {
-    /// Run the HTTP server (migrates the database first).
-    Serve,
-    /// Apply database migrations and exit.
-    Migrate,
-    /// Print the OpenAPI document (YAML) the server serves.
-    Openapi,
-    /// Rebuild every read model from position 0 of the global log.
-    Replay,
-    /// Run the local Twilio sandbox on its own port.
-    Sandbox {
-        /// Address to listen on.
-        #[arg(long, default_value = "127.0.0.1:8081")]
-        bind: String,
-    },
-}
 
 #[allow(clippy::print_stdout)]
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
-    if let Command::Openapi = cli.command {
-        print!("{}", switchboard_api::openapi_yaml());
-        return ExitCode::SUCCESS;
+    match cli.command {
+        Command::Openapi => {
+            print!("{}", switchboard_api::openapi_yaml());
+            return ExitCode::SUCCESS;
+        }
+        Command::Doctor { fix } => {
+            telemetry::init_from_env();
+            let healthy = doctor::run(fix, &mut std::io::stdout().lock()).await;
+            return if healthy {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            };
+        }
+        Command::Sandbox { bind, flavor } => {
+            telemetry::init_from_env();
+            return sandbox(&bind, flavor.into()).await;
+        }
+        _ => {}
     }
     let settings = match Settings::from_env() {
         Ok(settings) => settings,
@@ -56,7 +51,7 @@ async fn main() -> ExitCode {
         tracing::warn!("{warning}");
     }
     match cli.command {
-        Command::Openapi => ExitCode::SUCCESS,
+        Command::Openapi | Command::Doctor { .. } | Command::Sandbox { .. } => ExitCode::SUCCESS,
         Command::Migrate => {
             let result = async {
                 let database = Database::connect(&settings.database_url).await?;
@@ -107,40 +102,62 @@ async fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
-        Command::Sandbox { bind } => {
-            let config = SandboxConfig::generate();
-            match serve_sandbox(bind.as_str(), config).await {
-                Ok(server) => {
-                    println!("Twilio sandbox on {}", server.api_base_url());
-                    println!("TWILIO_API_BASE_URL={}", server.api_base_url());
-                    println!("TWILIO_ACCOUNT_SID={}", server.sandbox().account_sid());
-                    println!(
-                        "TWILIO_AUTH_TOKEN={}",
-                        secrecy::ExposeSecret::expose_secret(server.sandbox().auth_token())
-                    );
-                    let _ = server
-                        .run_until(async {
-                            let _ = tokio::signal::ctrl_c().await;
-                        })
-                        .await;
-                    ExitCode::SUCCESS
-                }
-                Err(error) => {
-                    tracing::error!(%error, "cannot start the sandbox");
-                    ExitCode::FAILURE
-                }
-            }
-        }
     }
 }
 
-/// Empties the read models and applies the whole global log to them again.
+/// Runs the sandbox of `flavor` on `bind` until Ctrl-C, after printing the variables that point
+/// a server at it.
+#[allow(clippy::print_stdout)]
+async fn sandbox(bind: &str, flavor: Flavor) -> ExitCode {
+    let server = match serve_sandbox(bind, SandboxConfig::generate_for(flavor)).await {
+        Ok(server) => server,
+        Err(error) => {
+            tracing::error!(%error, "cannot start the sandbox");
+            return ExitCode::FAILURE;
+        }
+    };
+    let account = server.sandbox();
+    match flavor {
+        Flavor::Twilio => {
+            println!("Twilio sandbox on {}", server.api_base_url());
+            println!("TWILIO_API_BASE_URL={}", server.api_base_url());
+            println!("TWILIO_ACCOUNT_SID={}", account.account_sid());
+            println!("TWILIO_AUTH_TOKEN={}", account.auth_token().expose_secret());
+        }
+        Flavor::SignalWire => {
+            println!("SignalWire sandbox on {}", server.api_base_url());
+            println!("SIGNALWIRE_SPACE_URL={}", server.space_url());
+            println!("SIGNALWIRE_PROJECT_ID={}", account.account_sid());
+            println!(
+                "SIGNALWIRE_API_TOKEN={}",
+                account.auth_token().expose_secret()
+            );
+            println!(
+                "SIGNALWIRE_SIGNING_KEY={}",
+                account.signing_key().expose_secret()
+            );
+        }
+    }
+    println!("customer simulator: POST {}", server.messages_url());
+    let _ = server
+        .run_until(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await;
+    ExitCode::SUCCESS
+}
+
+/// Empties the read models and applies the whole global log to them again, showing progress.
 async fn replay(database_url: &str) -> Result<u64, Box<dyn std::error::Error>> {
     let database = Database::connect(database_url).await?;
     database.migrate().await?;
     let log = std::sync::Arc::new(SqlGlobalLog::new(&database));
     let projector = Projector::new(database.any().clone(), log);
-    let applied = projector.rebuild().await?;
+    let mut progress = Progress::new("replaying (event applications)", None);
+    let applied = projector
+        .rebuild_reporting(&mut |_projection, applied| progress.set(applied))
+        .await?;
+    progress.finish();
     database.close().await;
     Ok(applied)
 }

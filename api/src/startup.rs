@@ -13,14 +13,14 @@ use secrecy::{ExposeSecret, SecretString};
 use switchboard_adapters::delivery::WebhookSender;
 use switchboard_adapters::event_store::{Database, SqlGlobalLog};
 use switchboard_adapters::sandbox::{Sandbox, SandboxConfig, SANDBOX_PATH_PREFIX};
-use switchboard_adapters::twilio::{TwilioClient, TwilioClientConfig};
+use switchboard_adapters::twilio::{Flavor, TwilioClient, TwilioClientConfig};
 use switchboard_application::ports::{GlobalLog, TelephonyProvider, WebhookConfig};
 use switchboard_application::{Dependencies, Switchboard, SystemClock};
 use switchboard_projections::{OrganizationDirectoryView, Projector, ProvisioningRequests};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-use crate::config::{ProviderSettings, Settings};
+use crate::config::Settings;
 use crate::delivery::dispatcher;
 use crate::metrics::{
     metrics_endpoint, MeteredProvider, MeteredRepository, Metrics, RouteTemplates,
@@ -29,7 +29,7 @@ use crate::provider_health::ProviderHealth;
 use crate::resources::PROVIDER_CHECK_TTL;
 use crate::resources::{apis, Apis};
 use crate::state::AppState;
-use crate::{maintenance, middleware, webhooks};
+use crate::{maintenance, middleware, provider, webhooks};
 
 /// The OpenAPI service for `/v1` and `/health`.
 pub fn openapi_service() -> OpenApiService<Apis, ()> {
@@ -116,60 +116,34 @@ impl Application {
             .unwrap_or_else(|| format!("http://{addr}"));
 
         let mut sandbox = None;
-        let (provider_config, signature_key, provider_name) = match &settings.provider {
-            ProviderSettings::Twilio {
-                account_sid,
-                auth_token,
-                api_base_url,
-            } => (
-                TwilioClientConfig {
-                    api_base_url: api_base_url.clone(),
-                    account_sid: account_sid.clone(),
-                    auth_token: auth_token.clone(),
-                },
-                auth_token.clone(),
-                "twilio",
-            ),
-            ProviderSettings::SignalWire {
-                space_url,
-                project_id,
-                api_token,
-                signing_key,
-            } => (
-                TwilioClientConfig {
-                    api_base_url: format!("{}/api/laml", space_url.trim_end_matches('/')),
-                    account_sid: project_id.clone(),
-                    auth_token: api_token.clone(),
-                },
-                signing_key.clone(),
-                "signalwire",
-            ),
-            ProviderSettings::Sandbox => {
-                let local = Sandbox::new(SandboxConfig::generate());
-                let config = TwilioClientConfig {
-                    api_base_url: format!("http://{addr}{SANDBOX_PATH_PREFIX}"),
-                    account_sid: local.account_sid().to_string(),
-                    auth_token: local.auth_token().clone(),
-                };
-                let token = local.auth_token().clone();
-                sandbox = Some(local);
-                (config, token, "sandbox")
-            }
-        };
+        let (client, signature_key, flavor, provider_name) =
+            match provider::remote(&settings.provider)? {
+                Some(remote) => (
+                    remote.client,
+                    remote.signature_key,
+                    remote.flavor,
+                    remote.flavor.name(),
+                ),
+                None => {
+                    let local = Sandbox::new(SandboxConfig::generate());
+                    let client = TwilioClient::new(TwilioClientConfig {
+                        api_base_url: format!("http://{addr}{SANDBOX_PATH_PREFIX}"),
+                        account_sid: local.account_sid().to_string(),
+                        auth_token: local.auth_token().clone(),
+                    })?;
+                    let key = local.signing_key().clone();
+                    sandbox = Some(local);
+                    (client, key, Flavor::Twilio, "sandbox")
+                }
+            };
         let metrics = Arc::new(Metrics::new(route_templates()));
-        let provider: Arc<dyn TelephonyProvider> = Arc::new(MeteredProvider::new(
-            Arc::new(TwilioClient::new(provider_config)?),
-            metrics.clone(),
-        ));
+        let provider: Arc<dyn TelephonyProvider> =
+            Arc::new(MeteredProvider::new(Arc::new(client), metrics.clone()));
 
         let log = Arc::new(SqlGlobalLog::new(&database));
         let log_port: Arc<dyn GlobalLog> = log.clone();
         let projector = Projector::new(database.any().clone(), log_port.clone());
-        let webhooks = WebhookConfig {
-            sms_url: format!("{public_base_url}/webhooks/twilio/messages"),
-            sms_method: "POST".into(),
-            status_callback: format!("{public_base_url}/webhooks/twilio/status"),
-        };
+        let webhooks = WebhookConfig::under(&public_base_url);
         let app = Switchboard::new(Dependencies {
             repository: MeteredRepository::new(database.event_repository(), metrics.clone()),
             provider,
@@ -193,6 +167,7 @@ impl Application {
             database: database.clone(),
             admin_api_key: admin_api_key.clone(),
             signature_key,
+            provider_flavor: flavor,
             public_base_url,
             started_at: Instant::now(),
             metrics: metrics.clone(),

@@ -6,6 +6,7 @@ use std::time::Instant;
 use secrecy::SecretString;
 use switchboard_adapters::delivery::WebhookSender;
 use switchboard_adapters::event_store::Database;
+use switchboard_adapters::twilio::Flavor;
 use switchboard_application::ports::GlobalLog;
 use switchboard_application::Switchboard;
 use switchboard_projections::Projector;
@@ -29,6 +30,8 @@ pub struct AppState {
     pub admin_api_key: SecretString,
     /// The key webhook signatures are checked with (Twilio auth token or SignalWire signing key).
     pub signature_key: SecretString,
+    /// The provider's dialect: which headers carry webhook signatures.
+    pub provider_flavor: Flavor,
     /// `PUBLIC_BASE_URL`, without a trailing slash.
     pub public_base_url: String,
     /// When the server started.

@@ -20,3 +20,14 @@ pub fn init(format: LogFormat) {
         builder.try_init()
     };
 }
+
+/// As [`init`], with `LOG_FORMAT` read leniently (for commands that report configuration errors
+/// themselves, such as `doctor`): `json` gives JSON lines, anything else text.
+pub fn init_from_env() {
+    let json = std::env::var("LOG_FORMAT").is_ok_and(|f| f.trim().eq_ignore_ascii_case("json"));
+    init(if json {
+        LogFormat::Json
+    } else {
+        LogFormat::Text
+    });
+}

@@ -115,11 +115,15 @@ impl<R: PersistedEventRepository + Clone> Switchboard<R> {
                 number_type,
             } => (
                 NumberTarget::AreaCode {
-                    country,
+                    country: country.clone(),
                     area_code,
                     number_type,
                 },
-                PurchaseTarget::AreaCode(area_code),
+                PurchaseTarget::AreaCode {
+                    area_code,
+                    country,
+                    number_type,
+                },
             ),
         };
         let request = OrganizationCommand::RequestNumber {

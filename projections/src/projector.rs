@@ -75,12 +75,22 @@ impl Projector {
     /// # Errors
     /// [`ProjectorError`]; the failed batch is rolled back and retried on the next call.
     pub async fn catch_up(&self) -> Result<u64, ProjectorError> {
+        self.catch_up_reporting(&mut |_, _| {}).await
+    }
+
+    /// [`Self::catch_up`], calling `progress(projection, applied)` after each batch with the
+    /// projection being brought up to date and the events applied so far in all.
+    async fn catch_up_reporting(
+        &self,
+        progress: &mut (dyn FnMut(&'static str, u64) + Send),
+    ) -> Result<u64, ProjectorError> {
         let mut applied = 0;
         for projection in &self.projections {
             checkpoint::ensure(&self.pool, projection.name()).await?;
             loop {
                 let n = self.apply_batch(projection.as_ref()).await?;
                 applied += n;
+                progress(projection.name(), applied);
                 if n < u64::from(BATCH) {
                     break;
                 }
@@ -184,6 +194,19 @@ impl Projector {
     /// # Errors
     /// [`ProjectorError`].
     pub async fn rebuild(&self) -> Result<u64, ProjectorError> {
+        self.rebuild_reporting(&mut |_, _| {}).await
+    }
+
+    /// [`Self::rebuild`], calling `progress(projection, applied)` after each batch of at most
+    /// 500 events with the projection being rebuilt and the event applications so far (each
+    /// event counts once per projection), e.g. for a progress bar.
+    ///
+    /// # Errors
+    /// [`ProjectorError`].
+    pub async fn rebuild_reporting(
+        &self,
+        progress: &mut (dyn FnMut(&'static str, u64) + Send),
+    ) -> Result<u64, ProjectorError> {
         for projection in &self.projections {
             checkpoint::ensure(&self.pool, projection.name()).await?;
             let mut conn = self.pool.acquire().await?;
@@ -196,6 +219,6 @@ impl Projector {
             checkpoint::reset(&mut tx, projection.name()).await?;
             tx.commit().await?;
         }
-        self.catch_up().await
+        self.catch_up_reporting(progress).await
     }
 }

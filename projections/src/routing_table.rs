@@ -1,4 +1,5 @@
 use async_trait::async_trait;
+use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, AnyPool, Row};
 use switchboard_application::ports::RecordedEvent;
 use switchboard_domain::phone_number::{PhoneNumber, PhoneNumberEvent};
@@ -40,28 +41,42 @@ impl RoutingTable {
         pool: &AnyPool,
         phone_number: &str,
     ) -> Result<Option<RoutingEntry>, sqlx::Error> {
-        let row = sqlx::query(
-            "SELECT phone_number, organization_id, status, provider, provider_sid, sms_url,
-                    status_callback, updated_at
-               FROM routing_table WHERE phone_number = $1",
-        )
-        .bind(phone_number)
-        .fetch_optional(pool)
-        .await?;
-        row.map(|row| {
-            Ok(RoutingEntry {
-                phone_number: row.try_get("phone_number")?,
-                organization_id: row.try_get("organization_id")?,
-                status: row.try_get("status")?,
-                provider: row.try_get("provider")?,
-                provider_sid: row.try_get("provider_sid")?,
-                sms_url: row.try_get("sms_url")?,
-                status_callback: row.try_get("status_callback")?,
-                updated_at: row.try_get("updated_at")?,
-            })
-        })
-        .transpose()
+        let row = sqlx::query(&format!("{SELECT} WHERE phone_number = $1"))
+            .bind(phone_number)
+            .fetch_optional(pool)
+            .await?;
+        row.as_ref().map(entry).transpose()
     }
+
+    /// Every active entry (the numbers organizations hold), by number.
+    ///
+    /// # Errors
+    /// The database error.
+    pub async fn active(pool: &AnyPool) -> Result<Vec<RoutingEntry>, sqlx::Error> {
+        let rows = sqlx::query(&format!(
+            "{SELECT} WHERE status = 'active' ORDER BY phone_number"
+        ))
+        .fetch_all(pool)
+        .await?;
+        rows.iter().map(entry).collect()
+    }
+}
+
+/// The columns of a [`RoutingEntry`].
+const SELECT: &str = "SELECT phone_number, organization_id, status, provider, provider_sid, \
+                      sms_url, status_callback, updated_at FROM routing_table";
+
+fn entry(row: &AnyRow) -> Result<RoutingEntry, sqlx::Error> {
+    Ok(RoutingEntry {
+        phone_number: row.try_get("phone_number")?,
+        organization_id: row.try_get("organization_id")?,
+        status: row.try_get("status")?,
+        provider: row.try_get("provider")?,
+        provider_sid: row.try_get("provider_sid")?,
+        sms_url: row.try_get("sms_url")?,
+        status_callback: row.try_get("status_callback")?,
+        updated_at: row.try_get("updated_at")?,
+    })
 }
 
 #[async_trait]

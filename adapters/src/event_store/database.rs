@@ -130,30 +130,42 @@ impl Database {
         .map_err(DatabaseError::Migrate)
     }
 
-    /// How many of the embedded migrations are not yet applied to this database (0 when it is
-    /// up to date). Reads sqlx's `_sqlx_migrations` table; a database never migrated counts every
-    /// migration as pending.
+    /// The migrations under `migrations/{postgres,sqlite}` this database has not applied
+    /// successfully yet, as `(version, description)`, oldest first; all of them when the
+    /// migrations table does not exist.
     ///
     /// # Errors
-    /// The database error (other than the table being absent).
-    pub async fn pending_migrations(&self) -> Result<usize, sqlx::Error> {
+    /// [`DatabaseError::Connect`] when the applied versions cannot be read for another reason
+    /// than a missing table.
+    pub async fn pending_migrations(&self) -> Result<Vec<(i64, String)>, DatabaseError> {
         let migrator = match self.backend {
             Backend::Postgres => &POSTGRES_MIGRATIONS,
             Backend::Sqlite => &SQLITE_MIGRATIONS,
         };
-        let applied: Vec<i64> =
-            match sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success")
+        let table = match self.backend {
+            Backend::Postgres => "SELECT COUNT(*) FROM pg_tables WHERE tablename = '_sqlx_migrations'",
+            Backend::Sqlite => {
+                "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'"
+            }
+        };
+        let (tables,): (i64,) = sqlx::query_as(table)
+            .fetch_one(&self.any)
+            .await
+            .map_err(DatabaseError::Connect)?;
+        let applied: Vec<(i64,)> = if tables == 0 {
+            Vec::new()
+        } else {
+            sqlx::query_as("SELECT version FROM _sqlx_migrations WHERE success")
                 .fetch_all(&self.any)
                 .await
-            {
-                Ok(versions) => versions,
-                Err(sqlx::Error::Database(_)) => Vec::new(),
-                Err(error) => return Err(error),
-            };
+                .map_err(DatabaseError::Connect)?
+        };
         Ok(migrator
             .iter()
-            .filter(|m| m.migration_type.is_up_migration() && !applied.contains(&m.version))
-            .count())
+            .filter(|m| m.migration_type.is_up_migration())
+            .filter(|m| !applied.iter().any(|(version,)| *version == m.version))
+            .map(|m| (m.version, m.description.to_string()))
+            .collect())
     }
 
     /// Which backend this is.

@@ -29,6 +29,19 @@ SELECT transaction_id, position, aggregate_type, aggregate_id, sequence, event_t
  ORDER BY position
  LIMIT $2";
 
+const POSTGRES_HEAD: &str = "
+SELECT transaction_id::text::bigint AS transaction_id, position FROM events
+ WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+ ORDER BY transaction_id DESC, position DESC LIMIT 1";
+
+const SQLITE_HEAD: &str =
+    "SELECT transaction_id, position FROM events ORDER BY position DESC LIMIT 1";
+
+const POSTGRES_LOCATE: &str = "
+SELECT transaction_id::text::bigint AS transaction_id, position FROM events WHERE position = $1";
+
+const SQLITE_LOCATE: &str = "SELECT transaction_id, position FROM events WHERE position = $1";
+
 const POSTGRES_BACKLOG: &str = "
 SELECT (SELECT count(*) FROM (
           SELECT 1 FROM events
@@ -101,6 +114,15 @@ impl SqlGlobalLog {
             appended,
         }
     }
+}
+
+fn position_of(row: &sqlx::any::AnyRow) -> Result<LogPosition, StoreError> {
+    Ok(LogPosition {
+        transaction_id: row
+            .try_get("transaction_id")
+            .map_err(StoreError::from_error)?,
+        position: row.try_get("position").map_err(StoreError::from_error)?,
+    })
 }
 
 fn decode(row: &sqlx::any::AnyRow) -> Result<RecordedEvent, StoreError> {
@@ -180,6 +202,35 @@ impl GlobalLog for SqlGlobalLog {
             })
         })
         .transpose()
+    }
+
+    async fn head(&self) -> Result<LogPosition, StoreError> {
+        let sql = match self.backend {
+            Backend::Postgres => POSTGRES_HEAD,
+            Backend::Sqlite => SQLITE_HEAD,
+        };
+        let row = sqlx::query(sql)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(StoreError::from_error)?;
+        Ok(row
+            .as_ref()
+            .map(position_of)
+            .transpose()?
+            .unwrap_or(LogPosition::START))
+    }
+
+    async fn locate(&self, position: i64) -> Result<Option<LogPosition>, StoreError> {
+        let sql = match self.backend {
+            Backend::Postgres => POSTGRES_LOCATE,
+            Backend::Sqlite => SQLITE_LOCATE,
+        };
+        let row = sqlx::query(sql)
+            .bind(position)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(StoreError::from_error)?;
+        row.as_ref().map(position_of).transpose()
     }
 
     async fn backlog(&self, after: LogPosition) -> Result<Backlog, StoreError> {

@@ -2,7 +2,10 @@
 //! the inventory (REFERENCE §1.2). Honoured: `AreaCode`, `Contains`, `SmsEnabled`, `MmsEnabled`,
 //! `VoiceEnabled`, `PageSize` (default 50, max 1000); other parameters are ignored. `{Type}` is
 //! `Local`, `TollFree` or `Mobile` (anything else: 404 / 20404); a country with no numbers of
-//! that type gives an empty list.
+//! that type gives an empty list. The SignalWire flavor has no `Mobile` (404), accepts and
+//! ignores the capability filters, and has no paging: it ignores `PageSize` and answers at most
+//! 50 numbers (SignalWire's own cap is not documented;
+//! 50 is the sandbox's choice).
 
 use poem::web::{Data, Json, Path};
 use poem::{handler, IntoResponse, Request, Response};
@@ -13,8 +16,8 @@ use super::auth::authorize;
 use super::contains::ContainsPattern;
 use super::errors::ApiError;
 use super::inventory::SearchFilter;
-use super::resources::{account_uri, available_number};
-use super::routes::{mount_prefix, strip_json, Params};
+use super::resources::{available_number, Uris};
+use super::routes::Params;
 use super::Sandbox;
 
 /// Twilio's default page size (REFERENCE §1.1).
@@ -28,12 +31,16 @@ pub(crate) async fn search(
 ) -> poem::Result<Response> {
     authorize(request, sandbox, &account_sid)?;
     let not_found = || ApiError::not_found(request.original_uri().path());
-    let number_type = match strip_json(&resource) {
+    let flavor = sandbox.flavor();
+    let number_type = match flavor.resource_name(&resource) {
         Some("Local") => NumberType::Local,
         Some("TollFree") => NumberType::TollFree,
         Some("Mobile") => NumberType::Mobile,
         _ => return Err(not_found().into()),
     };
+    if !flavor.sells(number_type) {
+        return Err(not_found().into());
+    }
     if country.len() != 2 || !country.chars().all(|c| c.is_ascii_uppercase()) {
         return Err(not_found().into());
     }
@@ -55,19 +62,33 @@ pub(crate) async fn search(
         mms_enabled: params.flag("MmsEnabled")?,
         voice_enabled: params.flag("VoiceEnabled")?,
     };
-    let page_size = params
-        .number("PageSize", 1..=1000)?
-        .unwrap_or(DEFAULT_PAGE_SIZE);
+    let filter = if flavor.filters_capabilities() {
+        filter
+    } else {
+        SearchFilter {
+            sms_enabled: None,
+            mms_enabled: None,
+            voice_enabled: None,
+            ..filter
+        }
+    };
+    let page_size = if flavor.pages_searches() {
+        params
+            .number("PageSize", 1..=1000)?
+            .unwrap_or(DEFAULT_PAGE_SIZE)
+    } else {
+        DEFAULT_PAGE_SIZE
+    };
     let numbers: Vec<_> = sandbox
         .state()
         .inventory
         .search(&filter, page_size as usize)
         .into_iter()
-        .map(available_number)
+        .map(|entry| available_number(entry, flavor))
         .collect();
-    let uri = format!(
-        "{}/AvailablePhoneNumbers/{country}/{resource}",
-        account_uri(&mount_prefix(request), &account_sid)
+    let uri = Uris::of(request, sandbox, &account_sid).resource(
+        &format!("AvailablePhoneNumbers/{country}"),
+        number_type.twilio_resource(),
     );
     Ok(Json(json!({ "uri": uri, "available_phone_numbers": numbers })).into_response())
 }

@@ -106,6 +106,47 @@ impl ResponseError for ApiError {
     }
 }
 
+/// A refusal in SignalWire's list shape, `{"errors": [{"code", "message", "more_info"}]}`,
+/// which some of its Compatibility API endpoints answer with (REFERENCE §6).
+#[derive(Debug, thiserror::Error)]
+#[error("{message} (SignalWire {code}, HTTP {status})")]
+pub(crate) struct SignalWireErrors {
+    status: StatusCode,
+    code: &'static str,
+    message: String,
+}
+
+impl SignalWireErrors {
+    /// 422 for an `IncomingPhoneNumbers` create without `PhoneNumber` (SignalWire has no
+    /// `AreaCode` there). The code string is the sandbox's choice; SignalWire's is not documented.
+    pub fn phone_number_required() -> Self {
+        Self {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            code: "missing_required_parameter",
+            message: "PhoneNumber is required (AreaCode is not supported; search \
+                      AvailablePhoneNumbers, then buy by PhoneNumber)"
+                .into(),
+        }
+    }
+}
+
+impl ResponseError for SignalWireErrors {
+    fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    fn as_response(&self) -> Response {
+        let body = json!({
+            "errors": [{
+                "code": self.code,
+                "message": self.message,
+                "more_info": "https://developer.signalwire.com/compatibility-api/rest/",
+            }],
+        });
+        Json(body).with_status(self.status).into_response()
+    }
+}
+
 /// A refusal of the customer simulator (`POST /sandbox/messages`), answered as
 /// `{"code": "<snake_case>", "message", "status"}` plus optional details.
 #[derive(Debug, thiserror::Error)]

@@ -9,6 +9,7 @@ use secrecy::SecretString;
 use super::config::SandboxConfig;
 use super::routes;
 use super::state::SandboxState;
+use crate::twilio::Flavor;
 
 /// Twilio's webhook budget: TCP connect 5 s, whole request 15 s (REFERENCE §4, error 11205).
 const WEBHOOK_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
@@ -44,30 +45,44 @@ impl Sandbox {
             .expect("the webhook HTTP client can be built");
         Self {
             inner: Arc::new(Inner {
+                state: Mutex::new(SandboxState::new(config.flavor)),
                 config,
-                state: Mutex::new(SandboxState::new()),
                 webhooks,
             }),
         }
     }
 
-    /// The account SID (`AC…`): HTTP Basic user and `{AccountSid}` path segment.
+    /// Which provider it behaves like.
+    pub fn flavor(&self) -> Flavor {
+        self.inner.config.flavor
+    }
+
+    /// The account SID (`AC…`; SignalWire: the project UUID): HTTP Basic user and
+    /// `{AccountSid}` path segment.
     pub fn account_sid(&self) -> &str {
         &self.inner.config.account_sid
     }
 
-    /// The auth token: HTTP Basic password and webhook signing key.
+    /// The auth token (SignalWire: the API token): the HTTP Basic password.
     pub fn auth_token(&self) -> &SecretString {
         &self.inner.config.auth_token
+    }
+
+    /// The key webhooks are signed with: the auth token at Twilio, the separate signing key at
+    /// SignalWire.
+    pub fn signing_key(&self) -> &SecretString {
+        &self.inner.config.signing_key
     }
 
     /// Everything the sandbox serves, with paths relative to its mount point
     /// [`SANDBOX_PATH_PREFIX`](super::SANDBOX_PATH_PREFIX): mount it with
     /// `Route::new().nest("/sandbox", sandbox.endpoint())`, which yields
-    /// `/sandbox/2010-04-01/Accounts/{AccountSid}/…json`, `/sandbox/messages`,
-    /// `/sandbox/messages/outbound` and `/sandbox/messages/{MessageSid}/status`. (Resource
-    /// `uri`s and `next_page_uri`s are built from the actual mount point, so another prefix also
-    /// works.) Unknown paths answer Twilio's 404 / 20404 body.
+    /// `/sandbox/2010-04-01/Accounts/{AccountSid}/…json` (SignalWire flavor:
+    /// `/sandbox/api/laml/2010-04-01/Accounts/{ProjectID}/…`, with or without `.json`),
+    /// `/sandbox/messages`, `/sandbox/messages/outbound` and
+    /// `/sandbox/messages/{MessageSid}/status`. (Resource `uri`s and `next_page_uri`s are built
+    /// from the actual mount point, so another prefix also works.) Unknown paths answer
+    /// Twilio's 404 / 20404 body.
     pub fn endpoint(&self) -> impl Endpoint<Output = Response> {
         routes::endpoint(self.clone())
     }

@@ -10,12 +10,13 @@ use poem::{handler, IntoResponse, Request, Response};
 use serde_json::{json, Value};
 
 use super::auth::authorize;
-use super::errors::ApiError;
+use super::errors::{ApiError, SignalWireErrors};
 use super::owned::NumberSettings;
-use super::resources::{account_uri, incoming_number};
-use super::routes::{mount_prefix, strip_json, Params};
+use super::resources::{incoming_number, Uris};
+use super::routes::Params;
 use super::state::Target;
 use super::Sandbox;
+use crate::twilio::Flavor;
 
 /// Twilio's default and maximum page sizes (REFERENCE §1.1).
 const DEFAULT_PAGE_SIZE: u32 = 50;
@@ -37,7 +38,7 @@ pub(crate) async fn list(
         .unwrap_or(DEFAULT_PAGE_SIZE) as usize;
     let page = params.number("Page", 0..=u32::MAX)?.unwrap_or(0) as usize;
     let filter = params.get("PhoneNumber").filter(|f| !f.is_empty());
-    let prefix = mount_prefix(request);
+    let uris = Uris::of(request, sandbox, &account_sid);
     let (items, more) = {
         let state = sandbox.state();
         let mut matching = state
@@ -47,14 +48,11 @@ pub(crate) async fn list(
         let items: Vec<Value> = matching
             .by_ref()
             .take(page_size)
-            .map(|record| incoming_number(record, &prefix, &account_sid))
+            .map(|record| incoming_number(record, &uris))
             .collect();
         (items, matching.next().is_some())
     };
-    let base = format!(
-        "{}/IncomingPhoneNumbers.json",
-        account_uri(&prefix, &account_sid)
-    );
+    let base = uris.resource("", "IncomingPhoneNumbers");
     let page_uri = |page: usize| {
         let mut query = url::form_urlencoded::Serializer::new(String::new());
         if let Some(filter) = filter {
@@ -81,7 +79,9 @@ pub(crate) async fn list(
 
 /// `POST …/IncomingPhoneNumbers.json`: buys `PhoneNumber` or the first number in `AreaCode`
 /// (201 with the resource). Errors: 21421, 21422, 21452 (see `SandboxState::purchase`), 21451
-/// for a malformed area code, 20001 when neither is given or a setting is malformed.
+/// for a malformed area code, 20001 when neither is given or a setting is malformed. The
+/// SignalWire flavor requires `PhoneNumber` (no `AreaCode`): 422 in SignalWire's
+/// `{"errors": [...]}` shape otherwise.
 #[handler]
 pub(crate) async fn create(
     request: &Request,
@@ -91,6 +91,9 @@ pub(crate) async fn create(
 ) -> poem::Result<Response> {
     authorize(request, sandbox, &account_sid)?;
     let params = Params::parse(&body);
+    if sandbox.flavor() == Flavor::SignalWire && params.get("PhoneNumber").is_none() {
+        return Err(SignalWireErrors::phone_number_required().into());
+    }
     let area_code = params.area_code()?;
     let target = match (params.get("PhoneNumber"), area_code) {
         (Some(number), _) => Target::Number(number),
@@ -106,7 +109,7 @@ pub(crate) async fn create(
     let mut state = sandbox.state();
     let record = state.purchase(&target, settings, Utc::now())?;
     tracing::info!(sid = %record.sid, number = %record.entry.phone_number, "sandbox number bought");
-    let body = incoming_number(record, &mount_prefix(request), &account_sid);
+    let body = incoming_number(record, &Uris::of(request, sandbox, &account_sid));
     Ok(Json(body).with_status(StatusCode::CREATED).into_response())
 }
 
@@ -119,10 +122,12 @@ pub(crate) async fn fetch(
 ) -> poem::Result<Response> {
     authorize(request, sandbox, &account_sid)?;
     let state = sandbox.state();
-    let record = strip_json(&resource)
+    let record = sandbox
+        .flavor()
+        .resource_name(&resource)
         .and_then(|sid| state.owned.get(sid))
         .ok_or_else(|| ApiError::not_found(request.original_uri().path()))?;
-    let body = incoming_number(record, &mount_prefix(request), &account_sid);
+    let body = incoming_number(record, &Uris::of(request, sandbox, &account_sid));
     Ok(Json(body).into_response())
 }
 
@@ -138,11 +143,13 @@ pub(crate) async fn update(
     authorize(request, sandbox, &account_sid)?;
     let settings = settings(&Params::parse(&body))?;
     let mut state = sandbox.state();
-    let record = strip_json(&resource)
+    let record = sandbox
+        .flavor()
+        .resource_name(&resource)
         .and_then(|sid| state.owned.get_mut(sid))
         .ok_or_else(|| ApiError::not_found(request.original_uri().path()))?;
     record.apply(settings, Utc::now());
-    let body = incoming_number(record, &mount_prefix(request), &account_sid);
+    let body = incoming_number(record, &Uris::of(request, sandbox, &account_sid));
     Ok(Json(body).into_response())
 }
 
@@ -155,7 +162,10 @@ pub(crate) async fn release(
     Path((account_sid, resource)): Path<(String, String)>,
 ) -> poem::Result<Response> {
     authorize(request, sandbox, &account_sid)?;
-    let released = strip_json(&resource).is_some_and(|sid| sandbox.state().release(sid));
+    let released = sandbox
+        .flavor()
+        .resource_name(&resource)
+        .is_some_and(|sid| sandbox.state().release(sid));
     if !released {
         return Err(ApiError::not_found(request.original_uri().path()).into());
     }

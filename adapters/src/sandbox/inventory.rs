@@ -1,6 +1,8 @@
 //! The numbers the sandbox offers for sale: generated deterministically at start, taken out when
 //! bought and put back (in their original place) when released.
 
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
 use switchboard_domain::{Capabilities, NumberType, E164};
 
 use super::catalog;
@@ -49,28 +51,56 @@ pub(crate) struct SearchFilter {
     pub voice_enabled: Option<bool>,
 }
 
-/// The numbers on sale, in generation order.
+/// The numbers on sale, in generation order, indexed so that a search or a purchase touches
+/// only the numbers of its country and type (or its area code), never the whole inventory.
 #[derive(Debug)]
 pub(crate) struct Inventory {
-    entries: Vec<InventoryEntry>,
+    /// Every number on sale, by rank.
+    entries: BTreeMap<usize, InventoryEntry>,
+    /// The ranks on sale per (country, type).
+    shelves: HashMap<(String, NumberType), BTreeSet<usize>>,
+    /// The ranks on sale per area code (US/CA numbers).
+    area_codes: HashMap<u16, BTreeSet<usize>>,
+    /// The rank of each number on sale.
+    numbers: HashMap<E164, usize>,
 }
 
 impl Inventory {
     /// The deterministic start-up inventory ([`catalog::generate`]): what a fresh sandbox offers.
     pub fn generate() -> Self {
-        Self {
-            entries: catalog::generate(),
+        let mut inventory = Self {
+            entries: BTreeMap::new(),
+            shelves: HashMap::new(),
+            area_codes: HashMap::new(),
+            numbers: HashMap::new(),
+        };
+        for entry in catalog::generate() {
+            inventory.restore(entry);
         }
+        inventory
+    }
+
+    /// How many numbers are on sale (the magic test number included).
+    #[cfg(test)]
+    pub fn len(&self) -> usize {
+        self.entries.len()
     }
 
     /// The searchable numbers matching `filter`, in inventory order, at most `limit`.
     pub fn search(&self, filter: &SearchFilter, limit: usize) -> Vec<&InventoryEntry> {
         let wants = |want: Option<bool>, has: bool| want.is_none_or(|w| w == has);
-        self.entries
-            .iter()
+        let ranks = match filter.area_code {
+            Some(area_code) => self.area_codes.get(&area_code),
+            None => self
+                .shelves
+                .get(&(filter.iso_country.clone(), filter.number_type)),
+        };
+        ranks
+            .into_iter()
+            .flatten()
+            .filter_map(|rank| self.entries.get(rank))
             .filter(|e| e.searchable)
             .filter(|e| e.iso_country == filter.iso_country && e.number_type == filter.number_type)
-            .filter(|e| filter.area_code.is_none_or(|a| e.area_code == Some(a)))
             .filter(|e| wants(filter.sms_enabled, e.capabilities.sms))
             .filter(|e| wants(filter.mms_enabled, e.capabilities.mms))
             .filter(|e| wants(filter.voice_enabled, e.capabilities.voice))
@@ -86,26 +116,45 @@ impl Inventory {
 
     /// Takes `number` off sale.
     pub fn take_number(&mut self, number: &E164) -> Option<InventoryEntry> {
-        let index = self
-            .entries
-            .iter()
-            .position(|e| &e.phone_number == number)?;
-        Some(self.entries.remove(index))
+        let rank = *self.numbers.get(number)?;
+        self.take(rank)
     }
 
-    /// Takes the first number on sale in `area_code` off sale.
+    /// Takes the first number on sale in `area_code` (any country or type) off sale.
     pub fn take_in_area_code(&mut self, area_code: u16) -> Option<InventoryEntry> {
-        let index = self
-            .entries
-            .iter()
-            .position(|e| e.area_code == Some(area_code))?;
-        Some(self.entries.remove(index))
+        let rank = *self.area_codes.get(&area_code)?.first()?;
+        self.take(rank)
     }
 
-    /// Puts a released number back in its original place.
+    /// Puts a number (back) on sale, in its original place.
     pub fn restore(&mut self, entry: InventoryEntry) {
-        let index = self.entries.partition_point(|e| e.rank < entry.rank);
-        self.entries.insert(index, entry);
+        let rank = entry.rank;
+        self.shelves
+            .entry((entry.iso_country.to_string(), entry.number_type))
+            .or_default()
+            .insert(rank);
+        if let Some(area_code) = entry.area_code {
+            self.area_codes.entry(area_code).or_default().insert(rank);
+        }
+        self.numbers.insert(entry.phone_number.clone(), rank);
+        self.entries.insert(rank, entry);
+    }
+
+    fn take(&mut self, rank: usize) -> Option<InventoryEntry> {
+        let entry = self.entries.remove(&rank)?;
+        if let Some(shelf) = self
+            .shelves
+            .get_mut(&(entry.iso_country.to_string(), entry.number_type))
+        {
+            shelf.remove(&rank);
+        }
+        if let Some(area_code) = entry.area_code {
+            if let Some(ranks) = self.area_codes.get_mut(&area_code) {
+                ranks.remove(&rank);
+            }
+        }
+        self.numbers.remove(&entry.phone_number);
+        Some(entry)
     }
 }
 
@@ -113,46 +162,108 @@ impl Inventory {
 mod tests {
     use super::*;
 
-    fn filter(number_type: NumberType) -> SearchFilter {
+    fn filter(iso_country: &str, number_type: NumberType) -> SearchFilter {
         SearchFilter {
-            iso_country: "US".into(),
+            iso_country: iso_country.into(),
             number_type,
             ..Default::default()
         }
     }
 
-    #[test]
-    fn the_inventory_is_deterministic_and_well_formed() {
-        let inventory = Inventory::generate();
-        assert_eq!(inventory.entries, Inventory::generate().entries);
-        assert_eq!(inventory.entries.len(), 6 * 20 + 3 * 10 + 2 * 10 + 20 + 1);
-        let first = &inventory.entries[0];
-        assert_eq!(first.phone_number.as_str(), "+14155550100");
-        assert_eq!(first.friendly_name, "(415) 555-0100");
-        let gb = SearchFilter {
-            iso_country: "GB".into(),
-            number_type: NumberType::Mobile,
-            ..Default::default()
-        };
-        assert_eq!(
-            inventory.search(&gb, 100)[0].phone_number.as_str(),
-            "+447700900100"
-        );
+    fn numbers(entries: &[&InventoryEntry]) -> Vec<String> {
+        entries.iter().map(|e| e.phone_number.to_string()).collect()
     }
 
     #[test]
-    fn searches_filter_by_area_code_and_sms_and_hide_the_magic_number() {
+    fn the_inventory_is_deterministic_and_large_enough_for_hundreds_of_organizations() {
         let inventory = Inventory::generate();
-        let mut f = filter(NumberType::Local);
+        assert_eq!(inventory.entries, Inventory::generate().entries);
+        let us_local = 30 * 100;
+        let toll_free = 7 * 100;
+        let us_mobile = 4 * 100;
+        let ca = 5 * 100 + 100;
+        let gb = 1000 + 900;
+        assert_eq!(
+            inventory.len(),
+            us_local + toll_free + us_mobile + ca + gb + 1
+        );
+        let first = &inventory.entries[&0];
+        assert_eq!(first.phone_number.as_str(), "+14155550100");
+        assert_eq!(first.friendly_name, "(415) 555-0100");
+        let all = |country, kind| inventory.search(&filter(country, kind), usize::MAX);
+        assert_eq!(all("US", NumberType::Local).len(), us_local);
+        assert_eq!(all("US", NumberType::TollFree).len(), toll_free);
+        assert_eq!(all("CA", NumberType::Local).len(), 500);
+        let gb_local = all("GB", NumberType::Local);
+        assert_eq!(
+            numbers(&gb_local[..1]),
+            ["+442079460000"],
+            "Ofcom's London drama range"
+        );
+        let gb_mobile = all("GB", NumberType::Mobile);
+        assert_eq!(gb_mobile[0].phone_number.as_str(), "+447700900100");
+        assert_eq!(
+            gb_mobile.last().unwrap().phone_number.as_str(),
+            "+447700900999"
+        );
+        let toronto = all("CA", NumberType::Local)[0];
+        assert_eq!(toronto.friendly_name, "(416) 555-0100");
+        assert_eq!(toronto.locality, Some("Toronto"));
+    }
+
+    #[test]
+    fn every_nanp_number_is_a_fictional_555_01xx_line() {
+        let inventory = Inventory::generate();
+        for entry in inventory.entries.values().filter(|e| e.searchable) {
+            let number = entry.phone_number.as_str();
+            if let Some(national) = number.strip_prefix("+1") {
+                assert_eq!(&national[3..7], "5550", "{number}");
+                assert_eq!(&national[7..8], "1", "{number}");
+            } else {
+                assert!(
+                    number.starts_with("+44207946") || number.starts_with("+447700900"),
+                    "{number}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn searches_filter_by_area_code_type_and_sms_and_hide_the_magic_number() {
+        let inventory = Inventory::generate();
+        let mut f = filter("US", NumberType::Local);
         f.area_code = Some(415);
-        assert_eq!(inventory.search(&f, 100).len(), 20);
+        assert_eq!(inventory.search(&f, 1000).len(), 100);
+        assert_eq!(inventory.search(&f, 20).len(), 20);
         f.sms_enabled = Some(true);
-        assert_eq!(inventory.search(&f, 100).len(), 16);
+        assert_eq!(inventory.search(&f, 1000).len(), 80);
         f.sms_enabled = Some(false);
-        assert_eq!(inventory.search(&f, 100).len(), 4);
+        assert_eq!(inventory.search(&f, 1000).len(), 20);
         f.area_code = Some(500);
         f.sms_enabled = None;
         assert!(inventory.search(&f, 100).is_empty());
+        let mut toronto_as_us = filter("US", NumberType::Local);
+        toronto_as_us.area_code = Some(416);
+        assert!(inventory.search(&toronto_as_us, 100).is_empty());
+        let mut contains = filter("US", NumberType::TollFree);
+        contains.contains = ContainsPattern::parse("800%0142");
+        assert_eq!(numbers(&inventory.search(&contains, 100)), ["+18005550142"]);
+    }
+
+    #[test]
+    fn searches_stay_fast_on_the_large_inventory() {
+        let inventory = Inventory::generate();
+        let mut f = filter("US", NumberType::Local);
+        f.contains = ContainsPattern::parse("%9$");
+        let started = std::time::Instant::now();
+        for _ in 0..100 {
+            assert_eq!(inventory.search(&f, 1000).len(), 300);
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(2),
+            "100 full scans took {:?}",
+            started.elapsed()
+        );
     }
 
     #[test]
@@ -161,11 +272,17 @@ mod tests {
         let number = E164::parse("+14155550103").unwrap();
         let entry = inventory.take_number(&number).unwrap();
         assert!(inventory.take_number(&number).is_none());
+        let mut f = filter("US", NumberType::Local);
+        f.area_code = Some(415);
+        assert_eq!(inventory.search(&f, 1000).len(), 99);
         inventory.restore(entry);
         assert_eq!(inventory.entries, Inventory::generate().entries);
+        assert_eq!(inventory.search(&f, 4)[3].phone_number, number);
         let magic = inventory.take_in_area_code(500).unwrap();
         assert_eq!(magic.phone_number.as_str(), MAGIC_AVAILABLE);
         assert_eq!(magic.friendly_name, "(500) 555-0006");
         assert!(inventory.take_in_area_code(500).is_none());
+        let first_toll_free = inventory.take_in_area_code(833).unwrap();
+        assert_eq!(first_toll_free.phone_number.as_str(), "+18335550100");
     }
 }

@@ -14,8 +14,8 @@ use poem::{handler, IntoResponse, Request, Response};
 
 use super::auth::authorize;
 use super::outbound;
-use super::resources::message;
-use super::routes::{mount_prefix, Params};
+use super::resources::{message, Uris};
+use super::routes::Params;
 use super::status_callbacks::spawn_lifecycle;
 use super::Sandbox;
 
@@ -28,10 +28,11 @@ pub(crate) async fn create(
 ) -> poem::Result<Response> {
     authorize(request, sandbox, &account_sid)?;
     let draft = outbound::parse(&Params::parse(&body))?;
+    let uris = Uris::of(request, sandbox, &account_sid);
     let (sid, resource) = {
         let mut state = sandbox.state();
         let record = state.send(draft, Utc::now())?;
-        let resource = message(record, &mount_prefix(request), &account_sid);
+        let resource = message(record, &uris);
         (record.sid.clone(), resource)
     };
     tracing::info!(message_sid = %sid, "sandbox accepted an outbound message");

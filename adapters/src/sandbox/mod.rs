@@ -1,10 +1,15 @@
 //! A stateful, Twilio-compatible local server: Switchboard's stand-in for Twilio in development
 //! and tests (STYLE rule 20: "external HTTP (Twilio) is a real local HTTP server speaking
-//! Twilio's shapes").
+//! Twilio's shapes"). It speaks Twilio's dialect or, with [`SandboxConfig::generate_signalwire`],
+//! SignalWire's Compatibility API (paths under `api/laml/`, UUID SIDs, no `AreaCode` on create,
+//! no Mobile search, no search paging, webhooks signed with `X-SignalWire-Signature` under a
+//! separate signing key; see [`Flavor`](crate::twilio::Flavor)).
 //!
 //! Under its mount point (`/sandbox`) it serves, for one account ([`SandboxConfig`]):
 //! - `GET 2010-04-01/Accounts/{AccountSid}/AvailablePhoneNumbers/{Country}/{Local|TollFree|Mobile}.json`
-//!   over a deterministic inventory (US local, toll-free and mobile numbers, GB mobile numbers);
+//!   over a deterministic inventory of several thousand fictional numbers (US and CA
+//!   `555-01XX` lines in 35 area codes, US toll-free and mobile, GB Ofcom drama ranges; see
+//!   `catalog.rs`);
 //! - `IncomingPhoneNumbers.json` (list, buy) and `IncomingPhoneNumbers/{Sid}.json` (fetch,
 //!   update, release), with Twilio's test-credential magic numbers (REFERENCE §5);
 //! - `POST 2010-04-01/Accounts/{AccountSid}/Messages.json`: sends a message (Twilio's validation
@@ -16,8 +21,10 @@
 //!   `POST messages/{MessageSid}/status` (push one more status callback), for tests.
 //!
 //! REST calls need HTTP Basic `{AccountSid}:{AuthToken}`; every REST error is Twilio's JSON error
-//! body. Use [`serve_sandbox`] to run it on its own port (its API base URL for a `TwilioClient`
-//! is then `http://{addr}/sandbox`), or mount [`Sandbox::endpoint`] in another poem server with
+//! body (SignalWire's `{"errors": [...]}` for a create without `PhoneNumber`). Use
+//! [`serve_sandbox`] to run it on its own port (its API base URL for a `TwilioClient` is then
+//! `http://{addr}/sandbox`, or `http://{addr}/sandbox/api/laml` for SignalWire, whose Space URL
+//! is `http://{addr}/sandbox`), or mount [`Sandbox::endpoint`] in another poem server with
 //! `.nest("/sandbox", sandbox.endpoint())`.
 //!
 //! Files: `handle.rs` (the shared handle), `state.rs` (what it remembers; buy/release rules),

@@ -8,7 +8,7 @@ use super::inventory::InventoryEntry;
 /// One owned number: the inventory entry it came from plus its configuration.
 #[derive(Clone, Debug)]
 pub(crate) struct OwnedRecord {
-    /// `PN` + 32 hex (OAI pattern `^PN[0-9a-fA-F]{32}$`).
+    /// `PN` + 32 hex (OAI pattern `^PN[0-9a-fA-F]{32}$`); a UUID for the SignalWire flavor.
     pub sid: String,
     pub entry: InventoryEntry,
     pub friendly_name: String,
@@ -33,11 +33,16 @@ pub(crate) struct NumberSettings {
 }
 
 impl OwnedRecord {
-    /// A freshly bought number with `settings` applied over Twilio's defaults (friendly name =
-    /// the number's display form, methods `POST`).
-    pub fn new(entry: InventoryEntry, settings: NumberSettings, now: DateTime<Utc>) -> Self {
+    /// A freshly bought number with SID `sid` and `settings` applied over Twilio's defaults
+    /// (friendly name = the number's display form, methods `POST`).
+    pub fn new(
+        sid: String,
+        entry: InventoryEntry,
+        settings: NumberSettings,
+        now: DateTime<Utc>,
+    ) -> Self {
         let mut record = Self {
-            sid: format!("PN{}", uuid::Uuid::new_v4().simple()),
+            sid,
             friendly_name: entry.friendly_name.clone(),
             entry,
             sms_url: None,

@@ -5,29 +5,41 @@ use poem::{get, post, Endpoint, EndpointExt, Request, Response, Route};
 
 use super::errors::{ApiError, INVALID_AREA_CODE};
 use super::{available, incoming, messages, outbox, simulator, Sandbox};
+use crate::twilio::{Flavor, API_VERSION};
 
-/// Routes relative to the mount point (see [`Sandbox::endpoint`]). Path segments such as
-/// `Local.json` and `PN….json` are captured whole and their `.json` checked by the handlers.
+/// Routes relative to the mount point (see [`Sandbox::endpoint`]): the REST resources under
+/// `{api_path}/2010-04-01/Accounts/:account_sid` (`api_path` is empty for Twilio, `/api/laml`
+/// for SignalWire), then the sandbox's own endpoints. Collections are `Name.json` at Twilio and
+/// `Name` or `Name.json` at SignalWire; single resources and search types are captured whole
+/// and their suffix checked by the handlers ([`Flavor::resource_name`](crate::twilio::Flavor)).
 pub(crate) fn endpoint(sandbox: Sandbox) -> impl Endpoint<Output = Response> {
-    Route::new()
+    let flavor = sandbox.flavor();
+    let accounts = format!("{}/{API_VERSION}/Accounts/:account_sid", flavor.api_path());
+    let collection = |name: &str| match flavor {
+        Flavor::Twilio => vec![format!("{accounts}/{name}.json")],
+        Flavor::SignalWire => vec![
+            format!("{accounts}/{name}"),
+            format!("{accounts}/{name}.json"),
+        ],
+    };
+    let mut route = Route::new()
         .at(
-            "/2010-04-01/Accounts/:account_sid/AvailablePhoneNumbers/:country/:resource",
+            format!("{accounts}/AvailablePhoneNumbers/:country/:resource"),
             get(available::search),
         )
         .at(
-            "/2010-04-01/Accounts/:account_sid/IncomingPhoneNumbers.json",
-            get(incoming::list).post(incoming::create),
-        )
-        .at(
-            "/2010-04-01/Accounts/:account_sid/IncomingPhoneNumbers/:resource",
+            format!("{accounts}/IncomingPhoneNumbers/:resource"),
             get(incoming::fetch)
                 .post(incoming::update)
                 .delete(incoming::release),
-        )
-        .at(
-            "/2010-04-01/Accounts/:account_sid/Messages.json",
-            post(messages::create),
-        )
+        );
+    for path in collection("IncomingPhoneNumbers") {
+        route = route.at(path, get(incoming::list).post(incoming::create));
+    }
+    for path in collection("Messages") {
+        route = route.at(path, post(messages::create));
+    }
+    route
         .at("/messages", post(simulator::receive))
         .at("/messages/outbound", get(outbox::list))
         .at("/messages/:message_sid/status", post(outbox::push_status))
@@ -45,12 +57,6 @@ pub(crate) fn mount_prefix(request: &Request) -> String {
         .unwrap_or_default()
         .trim_end_matches('/')
         .to_string()
-}
-
-/// `name` without its `.json` suffix, or `None` when it has none (Twilio's paths all end in
-/// `.json`, REFERENCE §1.1).
-pub(crate) fn strip_json(name: &str) -> Option<&str> {
-    name.strip_suffix(".json").filter(|stem| !stem.is_empty())
 }
 
 /// Decoded `application/x-www-form-urlencoded` pairs (a query string or a form body), in order,

@@ -5,6 +5,8 @@ use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
 use switchboard_domain::{Channel, ChannelAddress};
 
+use crate::twilio::Flavor;
+
 /// A send that passed validation, ready to be logged (see `outbound.rs`).
 #[derive(Clone, Debug)]
 pub(crate) struct OutboundDraft {
@@ -22,7 +24,7 @@ pub(crate) struct OutboundDraft {
 /// One sent message.
 #[derive(Clone, Debug)]
 pub(crate) struct SentRecord {
-    /// `SM` + 32 hex (OAI pattern `^(SM|MM)[0-9a-fA-F]{32}$`).
+    /// `SM` + 32 hex (OAI pattern `^(SM|MM)[0-9a-fA-F]{32}$`); a UUID for the SignalWire flavor.
     pub sid: String,
     pub draft: OutboundDraft,
     /// The last status Twilio would have reported: `queued` at first, then whatever the status
@@ -35,10 +37,10 @@ pub(crate) struct SentRecord {
 }
 
 impl SentRecord {
-    /// A freshly accepted message, `queued`.
-    pub fn new(draft: OutboundDraft, now: DateTime<Utc>) -> Self {
+    /// A freshly accepted message, `queued`, with a new SID in `flavor`'s shape.
+    pub fn new(draft: OutboundDraft, flavor: Flavor, now: DateTime<Utc>) -> Self {
         Self {
-            sid: format!("SM{}", uuid::Uuid::new_v4().simple()),
+            sid: flavor.new_sid("SM"),
             draft,
             status: "queued".into(),
             error_code: None,

@@ -43,7 +43,7 @@ pub async fn serve_sandbox(
             Some(GRACE),
         ),
     );
-    tracing::info!(%addr, account_sid = sandbox.account_sid(), "Twilio sandbox listening");
+    tracing::info!(%addr, account_sid = sandbox.account_sid(), flavor = %sandbox.flavor(), "sandbox listening");
     Ok(SandboxServer {
         addr,
         sandbox,
@@ -67,14 +67,21 @@ impl SandboxServer {
         self.addr
     }
 
-    /// The API base URL to give a `TwilioClient`: `http://{addr}/sandbox`.
-    pub fn api_base_url(&self) -> String {
+    /// Where the sandbox is mounted: `http://{addr}/sandbox`. For the SignalWire flavor this
+    /// is the Space URL (`SIGNALWIRE_SPACE_URL`).
+    pub fn space_url(&self) -> String {
         format!("http://{}{SANDBOX_PATH_PREFIX}", self.addr)
+    }
+
+    /// The API base URL to give a `TwilioClient`: `http://{addr}/sandbox` (Twilio flavor,
+    /// `TWILIO_API_BASE_URL`) or `http://{addr}/sandbox/api/laml` (SignalWire flavor).
+    pub fn api_base_url(&self) -> String {
+        format!("{}{}", self.space_url(), self.sandbox.flavor().api_path())
     }
 
     /// The customer simulator's URL: `http://{addr}/sandbox/messages`.
     pub fn messages_url(&self) -> String {
-        format!("{}/messages", self.api_base_url())
+        format!("{}/messages", self.space_url())
     }
 
     /// The sent-message log's URL: `http://{addr}/sandbox/messages/outbound` (`GET`, a JSON

@@ -8,8 +8,8 @@
 //! redelivers an earlier message, as a Twilio retry or a duplicating proxy would).
 //!
 //! Answers: 200 `{"message_sid", "webhook_url", "status", "content_type", "twiml"}` (whatever
-//! status the webhook gave); 400 `invalid_request`; 404 `number_not_owned`; 409 `no_sms_url`;
-//! 502 `webhook_unreachable`.
+//! status the webhook gave); 400 `invalid_request` (also for WhatsApp on the SignalWire
+//! flavor); 404 `number_not_owned`; 409 `no_sms_url`; 502 `webhook_unreachable`.
 
 use poem::http::StatusCode;
 use poem::web::{Data, Json};
@@ -21,7 +21,7 @@ use switchboard_domain::{Channel, ChannelAddress, MessageSid};
 use super::errors::SimulatorProblem;
 use super::webhook::deliver;
 use super::Sandbox;
-use crate::twilio::API_VERSION;
+use crate::twilio::{Flavor, API_VERSION};
 
 /// The simulator's request body.
 #[derive(Debug, Deserialize)]
@@ -55,15 +55,24 @@ pub(crate) async fn receive(
         serde_json::from_slice(&body).map_err(|e| invalid(format!("bad JSON: {e}")))?;
     let from = ChannelAddress::parse(&message.from).map_err(|e| invalid(e.to_string()))?;
     let to = ChannelAddress::parse(&message.to).map_err(|e| invalid(e.to_string()))?;
+    let whatsapp = from.channel == Channel::Whatsapp || to.channel == Channel::Whatsapp;
+    if whatsapp && sandbox.flavor() == Flavor::SignalWire {
+        return Err(invalid("SignalWire has no WhatsApp channel".into()).into());
+    }
     let message_sid = match &message.message_sid {
         Some(sid) => MessageSid::parse(sid)
             .map_err(|e| invalid(e.to_string()))?
             .as_str()
             .to_string(),
-        None => format!("SM{}", uuid::Uuid::new_v4().simple()),
+        None => sandbox.flavor().new_sid("SM"),
     };
     let destination = destination(sandbox, &to)?;
-    let params = webhook_params(sandbox.account_sid(), &message_sid, &from, &to, &message);
+    let params = match sandbox.flavor() {
+        Flavor::Twilio => webhook_params(sandbox.account_sid(), &message_sid, &from, &to, &message),
+        Flavor::SignalWire => {
+            signalwire_params(sandbox.account_sid(), &message_sid, &from, &to, &message)
+        }
+    };
     let answer = deliver(
         sandbox,
         &destination.sms_url,
@@ -180,6 +189,36 @@ fn webhook_params(
             from.number.as_str().trim_start_matches('+').to_string(),
         ));
         params.push(("MessageType".into(), kind.to_string()));
+    }
+    params
+}
+
+/// SignalWire's inbound-message parameters: only the documented `AccountSid, Body, From, To,
+/// MessageSid, NumMedia, MediaUrl{X}, MediaContentType{X}` (REFERENCE §6; no geo, no WhatsApp).
+fn signalwire_params(
+    account_sid: &str,
+    message_sid: &str,
+    from: &ChannelAddress,
+    to: &ChannelAddress,
+    message: &SimulatedMessage,
+) -> Vec<(String, String)> {
+    let mut params: Vec<(String, String)> = [
+        ("MessageSid", message_sid),
+        ("AccountSid", account_sid),
+        ("From", from.number.as_str()),
+        ("To", to.number.as_str()),
+        ("Body", &message.body),
+        ("NumMedia", &message.media_urls.len().to_string()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    for (index, url) in message.media_urls.iter().enumerate() {
+        params.push((format!("MediaUrl{index}"), url.clone()));
+        params.push((
+            format!("MediaContentType{index}"),
+            content_type(url).to_string(),
+        ));
     }
     params
 }

@@ -11,6 +11,7 @@ use super::inventory::{Inventory, MAGIC_AVAILABLE, MAGIC_INVALID};
 use super::outbound;
 use super::owned::{NumberSettings, OwnedNumbers, OwnedRecord};
 use super::sent::{OutboundDraft, SentMessages, SentRecord};
+use crate::twilio::Flavor;
 
 /// How long the sandbox waits before each automatic status callback (`sent`, then
 /// `delivered`), unless [`Sandbox::set_status_callback_delay`](super::Sandbox::set_status_callback_delay)
@@ -20,6 +21,8 @@ pub(crate) const DEFAULT_STATUS_CALLBACK_DELAY: Duration = Duration::from_millis
 /// The sandbox's mutable state (behind the [`Sandbox`](super::Sandbox) handle's mutex).
 #[derive(Debug)]
 pub(crate) struct SandboxState {
+    /// The dialect, for the shape of new SIDs.
+    pub flavor: Flavor,
     pub inventory: Inventory,
     pub owned: OwnedNumbers,
     /// Every message the account sent, oldest first.
@@ -38,9 +41,10 @@ pub(crate) enum Target<'a> {
 }
 
 impl SandboxState {
-    /// A fresh account with the generated inventory and no numbers.
-    pub fn new() -> Self {
+    /// A fresh account of `flavor` with the generated inventory and no numbers.
+    pub fn new(flavor: Flavor) -> Self {
         Self {
+            flavor,
             inventory: Inventory::generate(),
             owned: OwnedNumbers::default(),
             sent: SentMessages::default(),
@@ -75,7 +79,7 @@ impl SandboxState {
                 .take_in_area_code(*area_code)
                 .ok_or_else(|| ApiError::no_numbers_in_area_code(*area_code))?,
         };
-        let record = OwnedRecord::new(entry, settings, now);
+        let record = OwnedRecord::new(self.flavor.new_sid("PN"), entry, settings, now);
         let sid = record.sid.clone();
         self.owned.insert(record);
         Ok(self.owned.get(&sid).expect("just inserted"))
@@ -99,7 +103,7 @@ impl SandboxState {
         if !allowed {
             return Err(outbound::not_owned(&from.number));
         }
-        Ok(self.sent.push(SentRecord::new(draft, now)))
+        Ok(self.sent.push(SentRecord::new(draft, self.flavor, now)))
     }
 
     /// Releases `sid`, putting its number back on sale; `false` when the account owns no such
@@ -126,7 +130,7 @@ mod tests {
 
     #[test]
     fn magic_numbers_behave_as_twilio_test_credentials() {
-        let mut state = SandboxState::new();
+        let mut state = SandboxState::new(Flavor::Twilio);
         let now = Utc::now();
         let settings = NumberSettings::default;
         let bought = state
@@ -178,7 +182,7 @@ mod tests {
 
     #[test]
     fn only_owned_sms_numbers_and_the_magic_number_may_send() {
-        let mut state = SandboxState::new();
+        let mut state = SandboxState::new(Flavor::Twilio);
         let now = Utc::now();
         let sent = state.send(draft(MAGIC_AVAILABLE), now).unwrap();
         assert_eq!(sent.status, "queued");

@@ -157,7 +157,7 @@ mod tests {
             content_variables: None,
             status_callback: Some("https://x.example/status".into()),
         };
-        SentRecord::new(draft, Utc::now())
+        SentRecord::new(draft, crate::twilio::Flavor::Twilio, Utc::now())
     }
 
     fn get<'a>(params: &'a [(String, String)], name: &str) -> Option<&'a str> {

@@ -1,7 +1,9 @@
 //! Delivering a signed webhook the way Twilio does (REFERENCE §2–§4): form parameters signed
-//! with `X-Twilio-Signature` under the account's auth token, POSTed form-encoded (or, for
-//! `GET`, appended to the query and the URL alone signed), within Twilio's 15 s budget. Used by
-//! the customer simulator (inbound messages) and by `status_callbacks.rs`.
+//! with `X-Twilio-Signature` under the account's auth token (SignalWire flavor:
+//! `X-SignalWire-Signature` under the signing key, the same algorithm, REFERENCE §6), POSTed
+//! form-encoded (or, for `GET`, appended to the query and the URL alone signed), within
+//! Twilio's 15 s budget. Used by the customer simulator (inbound messages) and by
+//! `status_callbacks.rs`.
 
 use reqwest::header::CONTENT_TYPE;
 use secrecy::ExposeSecret;
@@ -26,8 +28,8 @@ pub(crate) struct WebhookAnswer {
 pub(crate) struct WebhookFailure(String);
 
 /// Sends `params` to `url` with `method` (`GET` or anything else for `POST`), signed with the
-/// sandbox's auth token. The `#fragment` (Twilio connection overrides) is neither sent nor
-/// signed.
+/// sandbox's signing key in its flavor's header. The `#fragment` (Twilio connection overrides)
+/// is neither sent nor signed.
 ///
 /// # Errors
 /// [`WebhookFailure`] on connection failure, timeout or an unreadable answer; any HTTP status
@@ -39,18 +41,17 @@ pub(crate) async fn deliver(
     params: &[(String, String)],
 ) -> Result<WebhookAnswer, WebhookFailure> {
     let url = url.split('#').next().unwrap_or(url);
-    let key = sandbox.auth_token().expose_secret().as_bytes();
+    let key = sandbox.signing_key().expose_secret().as_bytes();
+    let header = sandbox.flavor().signature_header();
     let http = sandbox.webhook_client();
     let request = if method.eq_ignore_ascii_case("GET") {
         let mut target = url::Url::parse(url).map_err(|e| WebhookFailure(e.to_string()))?;
         target.query_pairs_mut().extend_pairs(params);
         let signature = compute_signature(key, target.as_str(), &[]);
-        http.get(target).header("X-Twilio-Signature", signature)
+        http.get(target).header(header, signature)
     } else {
         let signature = compute_signature(key, url, params);
-        http.post(url)
-            .header("X-Twilio-Signature", signature)
-            .form(params)
+        http.post(url).header(header, signature).form(params)
     };
     let response = request
         .send()

@@ -10,6 +10,7 @@ use switchboard_application::ports::ProviderError;
 use url::Url;
 
 use super::errors;
+use super::flavor::Flavor;
 
 /// Twilio's REST API version segment (REFERENCE §1.1).
 pub const API_VERSION: &str = "2010-04-01";
@@ -57,7 +58,8 @@ pub enum TwilioClientError {
 /// A client for Twilio's REST API 2010-04-01 (and anything that speaks it: SignalWire's
 /// Compatibility API, the local sandbox). HTTP Basic auth, form-encoded bodies,
 /// `Accept: application/json`, 5 s connect and 10 s total timeout per call. Implements
-/// [`TelephonyProvider`](switchboard_application::ports::TelephonyProvider). Cheap to clone.
+/// [`TelephonyProvider`](switchboard_application::ports::TelephonyProvider). Speaks Twilio's
+/// dialect unless [`TwilioClient::with_flavor`] says SignalWire. Cheap to clone.
 #[derive(Clone, Debug)]
 pub struct TwilioClient {
     http: reqwest::Client,
@@ -65,6 +67,7 @@ pub struct TwilioClient {
     account_sid: String,
     auth_token: SecretString,
     page_size: u32,
+    flavor: Flavor,
 }
 
 impl TwilioClient {
@@ -92,7 +95,20 @@ impl TwilioClient {
             account_sid: config.account_sid,
             auth_token: config.auth_token,
             page_size: DEFAULT_PAGE_SIZE,
+            flavor: Flavor::Twilio,
         })
+    }
+
+    /// Speaks `flavor`'s dialect (resource suffixes, searches, purchases by area code; see
+    /// [`Flavor`]). For SignalWire, `api_base_url` is `{space}/api/laml`.
+    pub fn with_flavor(mut self, flavor: Flavor) -> Self {
+        self.flavor = flavor;
+        self
+    }
+
+    /// The dialect spoken.
+    pub fn flavor(&self) -> Flavor {
+        self.flavor
     }
 
     /// Sets the `PageSize` used when listing owned numbers (clamped to Twilio's 1..=1000).

@@ -25,7 +25,7 @@ impl TwilioClient {
         &self,
         request: &OutboundRequest,
     ) -> Result<SentMessage, ProviderError> {
-        let url = self.account_url(&["Messages.json"]);
+        let url = self.account_url(&[&self.flavor().resource("Messages")]);
         let http = self.request(Method::POST, url).form(&message_form(request));
         let item: MessageItem = self.call_json(http, StatusCode::CREATED).await?;
         sent(item)

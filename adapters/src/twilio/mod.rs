@@ -3,12 +3,17 @@
 //!
 //! - [`TwilioClient`]: the `TelephonyProvider` port over `AvailablePhoneNumbers`,
 //!   `IncomingPhoneNumbers` and `Messages` (`client.rs` does HTTP, `provider.rs` the operations,
-//!   `messages.rs` the send, `wire.rs` the lenient JSON shapes, `errors.rs` the mapping of
-//!   refusals and the Twilio error codes callers match on).
-//! - [`compute_signature`] / [`validate_signature`] and friends: `X-Twilio-Signature`.
+//!   `area_code.rs` buying by area code where the provider cannot, `messages.rs` the send,
+//!   `wire.rs` the lenient JSON shapes, `errors.rs` the mapping of refusals and the Twilio error
+//!   codes callers match on).
+//! - [`Flavor`]: Twilio's dialect or SignalWire's (`flavor.rs` lists the differences).
+//! - [`compute_signature`] / [`validate_signature`] and friends: `X-Twilio-Signature` (and
+//!   SignalWire's `X-SignalWire-Signature`, the same algorithm under the project's signing key).
 
+mod area_code;
 mod client;
 pub mod errors;
+mod flavor;
 mod messages;
 mod provider;
 mod signature;
@@ -17,6 +22,10 @@ mod wire;
 pub use client::{
     TwilioClient, TwilioClientConfig, TwilioClientError, API_VERSION, DEFAULT_PAGE_SIZE,
     TWILIO_API_BASE_URL,
+};
+pub use flavor::{
+    signalwire_api_base_url, Flavor, UnknownFlavor, SIGNALWIRE_API_PATH,
+    SIGNALWIRE_SIGNATURE_HEADER, TWILIO_SIGNATURE_HEADER,
 };
 pub(crate) use signature::constant_time_eq;
 pub use signature::{

@@ -1,7 +1,9 @@
 //! [`TelephonyProvider`] over Twilio's `AvailablePhoneNumbers`, `IncomingPhoneNumbers` and
 //! `Messages` resources (REFERENCE §1.2–§1.4; OAI operationIds `ListAvailablePhoneNumberLocal|
 //! TollFree|Mobile`, `CreateIncomingPhoneNumber`, `UpdateIncomingPhoneNumber`,
-//! `DeleteIncomingPhoneNumber`, `ListIncomingPhoneNumber`, `CreateMessage` (in `messages.rs`)).
+//! `DeleteIncomingPhoneNumber`, `ListIncomingPhoneNumber`, `CreateMessage` (in `messages.rs`)),
+//! in the client's [`Flavor`](super::Flavor): resource names are `Name.json` at Twilio and
+//! `Name` at SignalWire (REFERENCE §6).
 
 use std::collections::HashSet;
 
@@ -9,8 +11,9 @@ use async_trait::async_trait;
 use reqwest::{Method, StatusCode};
 use switchboard_application::ports::{
     AvailableNumber, AvailableNumberQuery, OutboundRequest, OwnedNumber, ProviderError,
-    PurchaseRequest, PurchaseTarget, SentMessage, TelephonyProvider, WebhookConfig,
+    ProviderFault, PurchaseRequest, PurchaseTarget, SentMessage, TelephonyProvider, WebhookConfig,
 };
+use switchboard_domain::NumberType;
 
 use super::client::TwilioClient;
 use super::wire::{AvailablePhoneNumbersPage, IncomingPhoneNumberItem, IncomingPhoneNumbersPage};
@@ -24,16 +27,28 @@ const MAX_PAGES: usize = 1000;
 #[async_trait]
 impl TelephonyProvider for TwilioClient {
     /// `GET …/AvailablePhoneNumbers/{Country}/{Local|TollFree|Mobile}.json` with `AreaCode`,
-    /// `Contains`, `SmsEnabled` and `PageSize = limit`. Items whose `phone_number` is not E.164
-    /// are skipped (and logged).
+    /// `Contains`, `SmsEnabled` and `PageSize = limit` (SignalWire: no `.json`, no `PageSize`,
+    /// and `SmsEnabled` applied here since it ignores it; the first `limit` items are kept).
+    /// Items whose `phone_number` is not E.164 are skipped (and logged).
+    ///
+    /// # Errors
+    /// As any call; `Unsupported` (without calling) for a type the flavor does not sell
+    /// (Mobile at SignalWire).
     #[tracing::instrument(skip(self))]
     async fn search_available(
         &self,
         query: &AvailableNumberQuery,
     ) -> Result<Vec<AvailableNumber>, ProviderError> {
-        let resource = format!("{}.json", query.number_type.twilio_resource());
+        let flavor = self.flavor();
+        if !flavor.sells(query.number_type) {
+            return Err(unsupported_type(self, query.number_type));
+        }
+        let resource = flavor.resource(query.number_type.twilio_resource());
         let url = self.account_url(&["AvailablePhoneNumbers", &query.country, &resource]);
-        let mut params: Vec<(&str, String)> = vec![("PageSize", query.limit.to_string())];
+        let mut params: Vec<(&str, String)> = Vec::new();
+        if flavor.pages_searches() {
+            params.push(("PageSize", query.limit.to_string()));
+        }
         if let Some(area_code) = query.area_code {
             params.push(("AreaCode", area_code.to_string()));
         }
@@ -55,26 +70,48 @@ impl TelephonyProvider for TwilioClient {
                     None
                 }
             })
+            .filter(|number: &AvailableNumber| {
+                flavor.filters_capabilities()
+                    || query
+                        .sms_enabled
+                        .is_none_or(|w| w == number.capabilities.sms)
+            })
+            .take(query.limit as usize)
             .collect();
         Ok(numbers)
     }
 
     /// `POST …/IncomingPhoneNumbers.json` (201) with `PhoneNumber` or `AreaCode`, `FriendlyName`,
-    /// `SmsUrl`, `SmsMethod`, `StatusCallback`, `StatusCallbackMethod=POST`.
+    /// `SmsUrl`, `SmsMethod`, `StatusCallback`, `StatusCallbackMethod=POST`. SignalWire takes no
+    /// `AreaCode`: there an area code is searched first and the first number found is bought
+    /// (`area_code.rs`).
+    ///
+    /// # Errors
+    /// As any call; `Unsupported` for a type the flavor does not sell.
     #[tracing::instrument(skip(self))]
     async fn purchase(&self, request: &PurchaseRequest) -> Result<OwnedNumber, ProviderError> {
-        let mut form: Vec<(&str, String)> = match &request.target {
-            PurchaseTarget::Number(number) => vec![("PhoneNumber", number.to_string())],
-            PurchaseTarget::AreaCode(area_code) => vec![("AreaCode", area_code.to_string())],
-        };
-        if let Some(name) = &request.friendly_name {
-            form.push(("FriendlyName", name.clone()));
+        match &request.target {
+            PurchaseTarget::Number(number) => {
+                self.create_incoming(("PhoneNumber", number.to_string()), request)
+                    .await
+            }
+            PurchaseTarget::AreaCode {
+                area_code,
+                country,
+                number_type,
+            } => {
+                if !self.flavor().sells(*number_type) {
+                    return Err(unsupported_type(self, *number_type));
+                }
+                if self.flavor().buys_by_area_code() {
+                    self.create_incoming(("AreaCode", area_code.to_string()), request)
+                        .await
+                } else {
+                    self.purchase_first_available(request, *area_code, country, *number_type)
+                        .await
+                }
+            }
         }
-        push_webhooks(&mut form, &request.webhooks);
-        let url = self.account_url(&["IncomingPhoneNumbers.json"]);
-        let http = self.request(Method::POST, url).form(&form);
-        let item: IncomingPhoneNumberItem = self.call_json(http, StatusCode::CREATED).await?;
-        owned(item)
     }
 
     /// `POST …/IncomingPhoneNumbers/{Sid}.json` (200) with `SmsUrl`, `SmsMethod`,
@@ -87,7 +124,7 @@ impl TelephonyProvider for TwilioClient {
     ) -> Result<OwnedNumber, ProviderError> {
         let mut form = Vec::new();
         push_webhooks(&mut form, webhooks);
-        let resource = format!("{provider_sid}.json");
+        let resource = self.flavor().resource(provider_sid);
         let url = self.account_url(&["IncomingPhoneNumbers", &resource]);
         let http = self.request(Method::POST, url).form(&form);
         let item: IncomingPhoneNumberItem = self.call_json(http, StatusCode::OK).await?;
@@ -97,7 +134,7 @@ impl TelephonyProvider for TwilioClient {
     /// `DELETE …/IncomingPhoneNumbers/{Sid}.json` (204).
     #[tracing::instrument(skip(self))]
     async fn release(&self, provider_sid: &str) -> Result<(), ProviderError> {
-        let resource = format!("{provider_sid}.json");
+        let resource = self.flavor().resource(provider_sid);
         let url = self.account_url(&["IncomingPhoneNumbers", &resource]);
         self.call(self.request(Method::DELETE, url), StatusCode::NO_CONTENT)
             .await?;
@@ -113,7 +150,8 @@ impl TelephonyProvider for TwilioClient {
     /// the pages exceed 1000.
     #[tracing::instrument(skip(self))]
     async fn list_owned(&self) -> Result<Vec<OwnedNumber>, ProviderError> {
-        let mut url = self.account_url(&["IncomingPhoneNumbers.json"]);
+        let resource = self.flavor().resource("IncomingPhoneNumbers");
+        let mut url = self.account_url(&[&resource]);
         url.query_pairs_mut()
             .append_pair("PageSize", &self.page_size().to_string());
         let mut seen = HashSet::new();
@@ -152,6 +190,45 @@ impl TelephonyProvider for TwilioClient {
     async fn send_message(&self, request: &OutboundRequest) -> Result<SentMessage, ProviderError> {
         self.create_message(request).await
     }
+}
+
+impl TwilioClient {
+    /// `POST …/IncomingPhoneNumbers(.json)` (201) with `target` (`PhoneNumber` or `AreaCode`)
+    /// and the request's name and webhooks.
+    ///
+    /// # Errors
+    /// As any call.
+    pub(crate) async fn create_incoming(
+        &self,
+        target: (&'static str, String),
+        request: &PurchaseRequest,
+    ) -> Result<OwnedNumber, ProviderError> {
+        let mut form: Vec<(&str, String)> = vec![target];
+        if let Some(name) = &request.friendly_name {
+            form.push(("FriendlyName", name.clone()));
+        }
+        push_webhooks(&mut form, &request.webhooks);
+        let url = self.account_url(&[&self.flavor().resource("IncomingPhoneNumbers")]);
+        let http = self.request(Method::POST, url).form(&form);
+        let item: IncomingPhoneNumberItem = self.call_json(http, StatusCode::CREATED).await?;
+        owned(item)
+    }
+}
+
+/// The refusal of a number type the flavor does not sell (Mobile at SignalWire), raised
+/// without calling the provider.
+fn unsupported_type(client: &TwilioClient, number_type: NumberType) -> ProviderError {
+    ProviderError::Unsupported(ProviderFault {
+        code: 404,
+        message: format!(
+            "the {} provider offers no {} numbers (its AvailablePhoneNumbers has Local and \
+             TollFree only)",
+            client.flavor(),
+            number_type.twilio_resource()
+        ),
+        more_info: None,
+        http_status: 404,
+    })
 }
 
 /// Appends our webhook fields to a form.

@@ -62,6 +62,8 @@ pub(crate) struct IncomingPhoneNumberItem {
     #[serde(default, deserialize_with = "text")]
     pub sms_url: Option<String>,
     #[serde(default, deserialize_with = "text")]
+    pub sms_method: Option<String>,
+    #[serde(default, deserialize_with = "text")]
     pub status_callback: Option<String>,
     #[serde(default, deserialize_with = "capabilities")]
     pub capabilities: Capabilities,
@@ -117,6 +119,7 @@ impl TryFrom<IncomingPhoneNumberItem> for OwnedNumber {
             friendly_name: item.friendly_name,
             capabilities: item.capabilities,
             sms_url: item.sms_url,
+            sms_method: item.sms_method,
             status_callback: item.status_callback,
         })
     }
@@ -201,6 +204,34 @@ mod tests {
         let owned = OwnedNumber::try_from(item).unwrap();
         assert_eq!(owned.sms_url, None);
         assert!(owned.capabilities.sms && owned.capabilities.voice && !owned.capabilities.mms);
+    }
+
+    #[test]
+    fn signalwire_numbers_with_uuid_sids_and_integer_fields_are_read() {
+        let page: IncomingPhoneNumbersPage = serde_json::from_str(
+            r#"{"page":0,"page_size":50,"next_page_uri":null,"incoming_phone_numbers":[{
+            "sid":"6d4c8a1e-2b3f-4c5d-8e9f-0a1b2c3d4e5f",
+            "account_sid":"446e9986-0848-4d46-a617-48793c5f5e07","phone_number":15551230100,
+            "friendly_name":"(555) 123-0100","sms_url":"https://x/webhooks/twilio/messages",
+            "sms_method":"POST","status_callback":null,"capabilities":{"voice":true,"SMS":1,"MMS":0}}]}"#,
+        )
+        .unwrap();
+        let item = page.incoming_phone_numbers.into_iter().next().unwrap();
+        assert_eq!(item.phone_number.as_deref(), Some("15551230100"));
+        assert!(
+            OwnedNumber::try_from(item).is_err(),
+            "a number without + is not E.164"
+        );
+
+        let item: IncomingPhoneNumberItem = serde_json::from_str(
+            r#"{"sid":"6d4c8a1e-2b3f-4c5d-8e9f-0a1b2c3d4e5f","phone_number":"+15551230100",
+            "sms_method":"GET","capabilities":{"voice":true,"SMS":1,"MMS":0}}"#,
+        )
+        .unwrap();
+        let owned = OwnedNumber::try_from(item).unwrap();
+        assert_eq!(owned.provider_sid, "6d4c8a1e-2b3f-4c5d-8e9f-0a1b2c3d4e5f");
+        assert_eq!(owned.sms_method.as_deref(), Some("GET"));
+        assert!(owned.capabilities.sms && !owned.capabilities.mms);
     }
 
     #[test]

@@ -13,7 +13,7 @@ async fn list_owned_follows_next_page_uri_across_pages() {
     for area_code in [415, 212, 312, 512, 206] {
         let owned = t
             .client
-            .purchase(&purchase(PurchaseTarget::AreaCode(area_code)))
+            .purchase(&purchase(PurchaseTarget::us_local(area_code)))
             .await
             .unwrap();
         bought.insert(owned.provider_sid);

@@ -8,7 +8,7 @@ use crate::helpers::{e164, purchase, purchase_number, query, spawn_sandbox, webh
 #[tokio::test]
 async fn buying_a_number_stores_its_webhooks_and_takes_it_off_sale() {
     let t = spawn_sandbox().await;
-    let mut q = query(NumberType::Local, 50);
+    let mut q = query(NumberType::Local, 1000);
     q.area_code = Some(206);
     let on_sale = t.client.search_available(&q).await.unwrap();
     let wanted = on_sale[2].phone_number.clone();
@@ -40,7 +40,7 @@ async fn buying_by_area_code_picks_a_number_in_that_area_code() {
     let t = spawn_sandbox().await;
     let owned = t
         .client
-        .purchase(&purchase(PurchaseTarget::AreaCode(303)))
+        .purchase(&purchase(PurchaseTarget::us_local(303)))
         .await
         .unwrap();
     assert!(owned.phone_number.as_str().starts_with("+1303"));
@@ -87,10 +87,10 @@ async fn a_released_number_returns_to_the_inventory() {
     t.client.release(&owned.provider_sid).await.unwrap();
 
     assert!(t.client.list_owned().await.unwrap().is_empty());
-    let mut q = query(NumberType::Local, 50);
+    let mut q = query(NumberType::Local, 1000);
     q.area_code = Some(212);
     let on_sale = t.client.search_available(&q).await.unwrap();
-    assert_eq!(on_sale.len(), 20);
+    assert_eq!(on_sale.len(), 100);
     assert_eq!(
         on_sale[3].phone_number, number,
         "back in its original place"
@@ -114,14 +114,14 @@ async fn the_magic_test_number_is_bought_by_number_or_by_area_code_500() {
     t.client.release(&owned.provider_sid).await.unwrap();
     let by_area = t
         .client
-        .purchase(&purchase(PurchaseTarget::AreaCode(500)))
+        .purchase(&purchase(PurchaseTarget::us_local(500)))
         .await
         .unwrap();
     assert_eq!(by_area.phone_number.as_str(), "+15005550006");
     // Only one such number: area code 500 is now empty.
     let again = t
         .client
-        .purchase(&purchase(PurchaseTarget::AreaCode(500)))
+        .purchase(&purchase(PurchaseTarget::us_local(500)))
         .await
         .unwrap_err();
     assert!(

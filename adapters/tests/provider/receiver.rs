@@ -1,6 +1,7 @@
 //! A tiny webhook receiver standing in for Switchboard's `/webhooks/twilio/messages` (answers
-//! TwiML) or `/webhooks/twilio/status` (answers 204): it checks `X-Twilio-Signature` against the
-//! URL it was configured with and records what it got.
+//! TwiML) or `/webhooks/twilio/status` (answers 204): it checks `X-Twilio-Signature` (or
+//! `X-SignalWire-Signature`, when present) against the URL it was configured with and records
+//! what it got.
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -20,7 +21,10 @@ pub const TWIML: &str = r#"<?xml version="1.0" encoding="UTF-8"?><Response><Mess
 pub struct Delivery {
     /// The decoded form parameters, in order.
     pub params: Vec<(String, String)>,
-    /// The `X-Twilio-Signature` header.
+    /// The header the signature came in: `X-SignalWire-Signature` when present, else
+    /// `X-Twilio-Signature`.
+    pub signature_header: &'static str,
+    /// The signature.
     pub signature: String,
     /// Whether it validated against the configured URL and the sandbox token.
     pub signature_valid: bool,
@@ -124,11 +128,17 @@ async fn receive(Data(state): Data<&Arc<State>>, headers: &HeaderMap, body: Vec<
             .unwrap_or_default()
             .to_string()
     };
-    let signature = header("X-Twilio-Signature");
+    let signature_header = if headers.contains_key("X-SignalWire-Signature") {
+        "X-SignalWire-Signature"
+    } else {
+        "X-Twilio-Signature"
+    };
+    let signature = header(signature_header);
     let signature_valid =
         validate_signature(state.token.as_bytes(), &state.url, &params, &signature);
     state.seen.lock().unwrap().push(Delivery {
         params,
+        signature_header,
         signature,
         signature_valid,
         content_type: header("Content-Type"),

@@ -66,7 +66,7 @@ async fn area_code_533_has_no_numbers_21452() {
     let t = spawn_sandbox().await;
     let error = t
         .client
-        .purchase(&purchase(PurchaseTarget::AreaCode(533)))
+        .purchase(&purchase(PurchaseTarget::us_local(533)))
         .await
         .unwrap_err();
     assert!(

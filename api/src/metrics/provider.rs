@@ -59,6 +59,7 @@ fn error_kind(error: &ProviderError) -> &'static str {
         ProviderError::Rejected(_) => "rejected",
         ProviderError::Unavailable(_) => "unavailable",
         ProviderError::InvalidResponse(_) => "invalid_response",
+        ProviderError::Unsupported(_) => "unsupported",
     }
 }
 

@@ -68,6 +68,7 @@ impl DeliveriesApi {
         method = "get",
         operation_id = "listDeliveries"
     )]
+    #[allow(clippy::too_many_arguments)] // each one is an extracted request part
     async fn list(
         &self,
         state: Data<&Arc<AppState>>,

@@ -6,22 +6,27 @@ use switchboard_domain::EventType;
 use switchboard_projections::delivery::{AttemptRow, DeliveryRow, EndpointRow};
 
 /// The type of a delivered envelope (Standard Webhooks style names).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Enum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Enum, serde::Deserialize)]
 pub enum EventTypeName {
     /// An inbound message routed to the organization, with its outcome and our replies.
     #[oai(rename = "message.received")]
+    #[serde(rename = "message.received")]
     MessageReceived,
     /// The provider accepted an outbound message.
     #[oai(rename = "message.sent")]
+    #[serde(rename = "message.sent")]
     MessageSent,
     /// An outbound message's status moved forward.
     #[oai(rename = "message.status")]
+    #[serde(rename = "message.status")]
     MessageStatus,
     /// The organization got a number.
     #[oai(rename = "number.provisioned")]
+    #[serde(rename = "number.provisioned")]
     NumberProvisioned,
     /// The organization gave a number up.
     #[oai(rename = "number.released")]
+    #[serde(rename = "number.released")]
     NumberReleased,
 }
 

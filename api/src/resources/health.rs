@@ -214,7 +214,9 @@ impl HealthApi {
             lags.iter()
                 .all(|lag| lag.seconds <= READY_MAX_LAG.as_secs_f64())
         });
-        let ready = database.status == DependencyState::Ok && pending == Some(0) && caught_up;
+        let ready = database.status == DependencyState::Ok
+            && pending.as_ref().is_some_and(Vec::is_empty)
+            && caught_up;
         let readiness = Readiness {
             status: if ready {
                 ReadyState::Ready
@@ -222,7 +224,8 @@ impl HealthApi {
                 ReadyState::NotReady
             },
             database,
-            pending_migrations: pending.map_or(u32::MAX, |n| u32::try_from(n).unwrap_or(u32::MAX)),
+            pending_migrations: pending
+                .map_or(u32::MAX, |n| u32::try_from(n.len()).unwrap_or(u32::MAX)),
             projections: lags
                 .unwrap_or_default()
                 .into_iter()

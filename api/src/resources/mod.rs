@@ -4,12 +4,14 @@ mod available_numbers;
 mod deliveries;
 mod endpoint_dtos;
 mod endpoints;
+mod envelope_dtos;
 mod health;
 mod messages;
 mod numbers;
 mod organizations;
 mod params;
 mod settings;
+mod stream;
 mod usage;
 
 pub use available_numbers::AvailableNumbersApi;
@@ -19,6 +21,7 @@ pub use health::{HealthApi, PROVIDER_CHECK_TTL, READY_MAX_LAG};
 pub use messages::MessagesApi;
 pub use numbers::NumbersApi;
 pub use organizations::OrganizationsApi;
+pub use stream::StreamApi;
 pub use usage::UsageApi;
 
 /// Every API struct, for `OpenApiService::new`.
@@ -30,6 +33,7 @@ pub type Apis = (
     MessagesApi,
     EndpointsApi,
     DeliveriesApi,
+    StreamApi,
     HealthApi,
 );
 
@@ -43,6 +47,7 @@ pub fn apis() -> Apis {
         MessagesApi,
         EndpointsApi,
         DeliveriesApi,
+        StreamApi,
         HealthApi,
     )
 }

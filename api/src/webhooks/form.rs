@@ -1,4 +1,5 @@
-//! A signed Twilio form body: the raw pairs, in order, checked against `X-Twilio-Signature`.
+//! A signed Twilio form body: the raw pairs, in order, checked against `X-Twilio-Signature`
+//! (SignalWire: `X-SignalWire-Signature`, or `X-Twilio-Signature` as an alias).
 
 use std::sync::Arc;
 
@@ -40,15 +41,19 @@ impl SignedForm {
 
     /// Parses the body and checks the signature against `PUBLIC_BASE_URL` + the request's path
     /// and query (the URL Twilio requested, not what a proxy rewrote it to), trying with and
-    /// without the default port (REFERENCE §3.1, as twilio-python does).
+    /// without the default port (REFERENCE §3.1, as twilio-python does). The signature is read
+    /// from the provider's header: `X-Twilio-Signature` for Twilio; `X-SignalWire-Signature`,
+    /// else `X-Twilio-Signature` as an alias, for SignalWire (REFERENCE §6, §8). The same
+    /// algorithm applies to both; the key is the auth token or the SignalWire signing key.
     ///
     /// # Errors
     /// 403 `invalid_signature` when the header is missing or does not match.
     pub fn verify(state: &Arc<AppState>, req: &Request, body: &[u8]) -> Result<Self, Problem> {
         let pairs: Vec<(String, String)> = url::form_urlencoded::parse(body).into_owned().collect();
-        let signature = req
-            .header("X-Twilio-Signature")
-            .or_else(|| req.header("X-SignalWire-Signature"))
+        let headers = state.provider_flavor.accepted_signature_headers();
+        let signature = headers
+            .iter()
+            .find_map(|name| req.header(name))
             .unwrap_or_default();
         let path_and_query = req
             .uri()
@@ -64,12 +69,13 @@ impl SignedForm {
                 signature,
             );
         if !valid {
+            let header = state.provider_flavor.signature_header();
             return Err(Problem::new(
                 StatusCode::FORBIDDEN,
                 "invalid_signature",
-                "X-Twilio-Signature is missing or does not match this request",
+                format!("{header} is missing or does not match this request"),
             )
-            .with_field("X-Twilio-Signature"));
+            .with_field(header));
         }
         Ok(Self { pairs })
     }

@@ -8,7 +8,7 @@ use secrecy::ExposeSecret;
 use serde_json::{json, Value};
 use switchboard_adapters::event_store::Database;
 use switchboard_adapters::sandbox::{serve_sandbox, SandboxConfig, SandboxServer};
-use switchboard_adapters::twilio::{compute_signature, TwilioClient, TwilioClientConfig};
+use switchboard_adapters::twilio::{compute_signature, Flavor, TwilioClient, TwilioClientConfig};
 use switchboard_api::config::Settings;
 use switchboard_api::startup::Application;
 use switchboard_application::execute;
@@ -43,9 +43,34 @@ impl TestApp {
 
     /// As [`TestApp::spawn`], with extra configuration (e.g. `SHARED_NUMBER`).
     pub async fn spawn_with(backend: Backend, extra: &[(&'static str, String)]) -> Option<TestApp> {
+        Self::spawn_flavored(backend, Flavor::Twilio, extra).await
+    }
+
+    /// Starts a SignalWire-flavoured sandbox on port 0 and the server configured for it through
+    /// the `SIGNALWIRE_*` variables, on a port chosen up front so that `PUBLIC_BASE_URL` can
+    /// name it.
+    pub async fn spawn_signalwire(backend: Backend) -> Option<TestApp> {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|listener| listener.local_addr())
+            .expect("a free port")
+            .port();
+        let extra = [
+            ("BIND_ADDR", format!("127.0.0.1:{port}")),
+            ("PUBLIC_BASE_URL", format!("http://127.0.0.1:{port}")),
+        ];
+        Self::spawn_flavored(backend, Flavor::SignalWire, &extra).await
+    }
+
+    /// Starts a sandbox of `flavor` and the server configured for it (`TWILIO_*` or
+    /// `SIGNALWIRE_*`), with `extra` configuration on top.
+    pub async fn spawn_flavored(
+        backend: Backend,
+        flavor: Flavor,
+        extra: &[(&'static str, String)],
+    ) -> Option<TestApp> {
         let database = TestDatabase::create(backend).await?;
         let database_url = database.url().to_string();
-        let sandbox = serve_sandbox("127.0.0.1:0", SandboxConfig::generate())
+        let sandbox = serve_sandbox("127.0.0.1:0", SandboxConfig::generate_for(flavor))
             .await
             .expect("start the sandbox");
         let app = Self::start_server_with(&sandbox, &database_url, extra).await;
@@ -76,21 +101,17 @@ impl TestApp {
         database_url: &str,
         extra: &[(&'static str, String)],
     ) -> Application {
-        let token = sandbox.sandbox().auth_token().expose_secret().to_string();
         let mut env = vec![
             ("DATABASE_URL", database_url.to_string()),
             ("BIND_ADDR", "127.0.0.1:0".to_string()),
             ("ADMIN_API_KEY", API_KEY.to_string()),
-            (
-                "TWILIO_ACCOUNT_SID",
-                sandbox.sandbox().account_sid().to_string(),
-            ),
-            ("TWILIO_AUTH_TOKEN", token),
-            ("TWILIO_API_BASE_URL", sandbox.api_base_url()),
         ];
+        env.extend(provider_env(sandbox));
         env.extend(extra.iter().cloned());
+        // The last value of a key wins, so `extra` overrides the defaults above.
         let mut settings = Settings::from_lookup(|key| {
             env.iter()
+                .rev()
                 .find(|(k, _)| *k == key)
                 .map(|(_, v)| v.clone())
                 .or_else(|| (key == "PUBLIC_BASE_URL").then(|| "http://127.0.0.1".to_string()))
@@ -199,7 +220,8 @@ impl TestApp {
         body(response).await
     }
 
-    /// Posts a webhook form to our server signed with the sandbox's auth token, as Twilio would.
+    /// Posts a webhook form to our server signed as the sandbox's provider would: with the auth
+    /// token in `X-Twilio-Signature`, or with the signing key in `X-SignalWire-Signature`.
     pub async fn signed_webhook(&self, path: &str, params: &[(&str, &str)]) -> Response {
         self.signed_webhook_to(&self.address, path, params).await
     }
@@ -216,16 +238,12 @@ impl TestApp {
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
-        let token = self
-            .sandbox
-            .sandbox()
-            .auth_token()
-            .expose_secret()
-            .to_string();
-        let signature = compute_signature(token.as_bytes(), &url, &pairs);
+        let sandbox = self.sandbox.sandbox();
+        let key = sandbox.signing_key().expose_secret().to_string();
+        let signature = compute_signature(key.as_bytes(), &url, &pairs);
         self.client
             .post(url)
-            .header("X-Twilio-Signature", signature)
+            .header(sandbox.flavor().signature_header(), signature)
             .form(&pairs)
             .send()
             .await
@@ -353,7 +371,8 @@ impl TestApp {
         resets
     }
 
-    /// A real REST client on the sandbox account: what the provider itself holds.
+    /// A real REST client on the sandbox account, in its dialect: what the provider itself
+    /// holds.
     pub fn provider(&self) -> TwilioClient {
         TwilioClient::new(TwilioClientConfig {
             api_base_url: self.sandbox.api_base_url(),
@@ -367,6 +386,7 @@ impl TestApp {
                 .into(),
         })
         .expect("client")
+        .with_flavor(self.sandbox.sandbox().flavor())
     }
 
     /// The numbers the sandbox account owns, sorted.
@@ -390,11 +410,7 @@ impl TestApp {
             .purchase(&PurchaseRequest {
                 target: PurchaseTarget::Number(E164::parse(number).expect("E.164")),
                 friendly_name: Some(friendly_name.to_string()),
-                webhooks: WebhookConfig {
-                    sms_url: self.url("/webhooks/twilio/messages"),
-                    sms_method: "POST".into(),
-                    status_callback: self.url("/webhooks/twilio/status"),
-                },
+                webhooks: WebhookConfig::under(&self.address),
             })
             .await
             .expect("purchase");
@@ -460,6 +476,26 @@ impl TestApp {
         rows.into_iter()
             .map(|(m,)| serde_json::from_str(&m).unwrap())
             .collect()
+    }
+}
+
+/// The variables that point a server at `sandbox`: `TWILIO_*`, or `SIGNALWIRE_*` for the
+/// SignalWire flavor (the Space URL is where the sandbox is mounted).
+fn provider_env(sandbox: &SandboxServer) -> Vec<(&'static str, String)> {
+    let account = sandbox.sandbox();
+    let secret = |s: &secrecy::SecretString| s.expose_secret().to_string();
+    match account.flavor() {
+        Flavor::Twilio => vec![
+            ("TWILIO_ACCOUNT_SID", account.account_sid().to_string()),
+            ("TWILIO_AUTH_TOKEN", secret(account.auth_token())),
+            ("TWILIO_API_BASE_URL", sandbox.api_base_url()),
+        ],
+        Flavor::SignalWire => vec![
+            ("SIGNALWIRE_SPACE_URL", sandbox.space_url()),
+            ("SIGNALWIRE_PROJECT_ID", account.account_sid().to_string()),
+            ("SIGNALWIRE_API_TOKEN", secret(account.auth_token())),
+            ("SIGNALWIRE_SIGNING_KEY", secret(account.signing_key())),
+        ],
     }
 }
 

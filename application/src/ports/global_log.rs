@@ -82,6 +82,14 @@ pub trait GlobalLog: Send + Sync {
         aggregate_id: &str,
     ) -> Result<Option<LogPosition>, StoreError>;
 
+    /// The position of the last event whose order is final (`LogPosition::START` on an empty
+    /// log): where a reader that wants only what comes next starts.
+    async fn head(&self) -> Result<LogPosition, StoreError>;
+
+    /// The log position of the event at global `position` (what an SSE client's
+    /// `Last-Event-ID` names), if there is one.
+    async fn locate(&self, position: i64) -> Result<Option<LogPosition>, StoreError>;
+
     /// The events after `after` whose order is final (what a reader at `after` has still to
     /// apply), for lag metrics and readiness.
     async fn backlog(&self, after: LogPosition) -> Result<Backlog, StoreError>;

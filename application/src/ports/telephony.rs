@@ -47,8 +47,28 @@ pub struct AvailableNumber {
 pub enum PurchaseTarget {
     /// Twilio's `PhoneNumber` parameter.
     Number(E164),
-    /// Twilio's `AreaCode` parameter (US/CA; SignalWire does not support it).
-    AreaCode(u16),
+    /// Twilio's `AreaCode` parameter (US/CA). SignalWire has no `AreaCode` on create: there the
+    /// adapter searches `AvailablePhoneNumbers/{country}/{number_type}` for the area code and
+    /// buys the first number found, which is why the country and type travel along.
+    AreaCode {
+        /// Three digits.
+        area_code: u16,
+        /// ISO 3166-1 alpha-2 country code, upper case (`US`, `CA`).
+        country: String,
+        /// Local, toll-free or mobile.
+        number_type: NumberType,
+    },
+}
+
+impl PurchaseTarget {
+    /// A US local number in `area_code`.
+    pub fn us_local(area_code: u16) -> Self {
+        PurchaseTarget::AreaCode {
+            area_code,
+            country: "US".into(),
+            number_type: NumberType::Local,
+        }
+    }
 }
 
 /// The webhook URLs Switchboard sets on every number it owns.
@@ -60,6 +80,20 @@ pub struct WebhookConfig {
     pub sms_method: String,
     /// Twilio's `StatusCallback` (`{PUBLIC_BASE_URL}/webhooks/twilio/status`).
     pub status_callback: String,
+}
+
+impl WebhookConfig {
+    /// Switchboard's webhooks under `public_base_url` (`PUBLIC_BASE_URL`; a trailing `/` is
+    /// ignored): `SmsUrl` `{base}/webhooks/twilio/messages` with `SmsMethod` `POST`, and
+    /// `StatusCallback` `{base}/webhooks/twilio/status`.
+    pub fn under(public_base_url: &str) -> Self {
+        let base = public_base_url.trim_end_matches('/');
+        Self {
+            sms_url: format!("{base}/webhooks/twilio/messages"),
+            sms_method: "POST".into(),
+            status_callback: format!("{base}/webhooks/twilio/status"),
+        }
+    }
 }
 
 /// A purchase (`POST …/IncomingPhoneNumbers.json`).
@@ -86,6 +120,8 @@ pub struct OwnedNumber {
     pub capabilities: Capabilities,
     /// The `SmsUrl` the provider holds.
     pub sms_url: Option<String>,
+    /// The `SmsMethod` the provider holds (`GET` or `POST`).
+    pub sms_method: Option<String>,
     /// The `StatusCallback` the provider holds.
     pub status_callback: Option<String>,
 }
@@ -123,6 +159,12 @@ pub enum ProviderError {
     /// 20404: the resource does not exist (e.g. a released number's SID).
     #[error("not found at the provider: {0:?}")]
     NotFound(ProviderFault),
+    /// The provider does not offer what was asked, e.g. a Mobile search at SignalWire, whose
+    /// Compatibility API has only `Local` and `TollFree` (REFERENCE §6). Raised by the adapter
+    /// without calling the provider; the fault's `code` and `http_status` are 404, what the
+    /// provider answers for a resource it does not have.
+    #[error("not supported by the provider: {0:?}")]
+    Unsupported(ProviderFault),
     /// Any other refusal with a Twilio error body (4xx).
     #[error("refused by the provider: {0:?}")]
     Rejected(ProviderFault),
@@ -143,6 +185,7 @@ impl ProviderError {
             | ProviderError::NoNumbersInAreaCode(f)
             | ProviderError::Authentication(f)
             | ProviderError::NotFound(f)
+            | ProviderError::Unsupported(f)
             | ProviderError::Rejected(f) => Some(f),
             ProviderError::Unavailable(_) | ProviderError::InvalidResponse(_) => None,
         }
@@ -153,13 +196,15 @@ impl ProviderError {
 /// Compatibility API, the local sandbox).
 #[async_trait]
 pub trait TelephonyProvider: Send + Sync {
-    /// Searches the inventory. Errors: [`ProviderError`].
+    /// Searches the inventory. Errors: [`ProviderError`]; `Unsupported` for a type the provider
+    /// does not sell.
     async fn search_available(
         &self,
         query: &AvailableNumberQuery,
     ) -> Result<Vec<AvailableNumber>, ProviderError>;
 
-    /// Buys a number with our webhooks set. Errors: 21422, 21421, 21452 as typed variants.
+    /// Buys a number with our webhooks set. Errors: 21422, 21421, 21452 as typed variants;
+    /// `Unsupported` for a type the provider does not sell.
     async fn purchase(&self, request: &PurchaseRequest) -> Result<OwnedNumber, ProviderError>;
 
     /// Re-applies our webhook URLs to an owned number (`POST …/IncomingPhoneNumbers/{Sid}.json`).

@@ -1,0 +1,97 @@
+//! The envelope delivered to endpoints and streamed to dashboards, as the OpenAPI document
+//! describes it: `{"type", "timestamp", "data"}` (the Standard Webhooks payload shape).
+
+use poem_openapi::Object;
+use serde::Deserialize;
+
+use super::endpoint_dtos::EventTypeName;
+
+/// A media attachment of an inbound message.
+#[derive(Clone, Debug, Deserialize, Object)]
+#[oai(skip_serializing_if_is_none)]
+pub struct EnvelopeMedia {
+    /// Where the provider serves it.
+    pub url: String,
+    /// Its MIME type, when the provider gave one.
+    pub content_type: Option<String>,
+}
+
+/// `data` of an envelope. Which fields a type carries:
+/// - `message.received`: `organization_id`, `message_sid`, `from`, `to`, `channel`, `body`,
+///   `media`, `profile_name` (WhatsApp), `status` (`received`), `outcome`, `replies`;
+/// - `message.sent`: `organization_id`, `message_sid`, `from`, `to`, `channel`, `body`, `media`,
+///   `status`;
+/// - `message.status`: `organization_id`, `message_sid`, `from`, `to`, `channel`, `status`,
+///   `error_code` (on `failed`/`undelivered`);
+/// - `number.provisioned`: `organization_id`, `phone_number`, `provider`, `provider_sid`,
+///   `capabilities`, `status` (`active`);
+/// - `number.released`: `organization_id`, `phone_number`, `status` (`released`).
+#[derive(Clone, Debug, Deserialize, Object)]
+#[oai(skip_serializing_if_is_none)]
+pub struct EnvelopeData {
+    /// The organization.
+    pub organization_id: uuid::Uuid,
+    /// Twilio's MessageSid (message types).
+    pub message_sid: Option<String>,
+    /// Sender: the customer for inbound, our number for outbound (`whatsapp:`-prefixed on
+    /// WhatsApp).
+    pub from: Option<String>,
+    /// Recipient.
+    pub to: Option<String>,
+    /// `sms` or `whatsapp`.
+    pub channel: Option<String>,
+    /// Text.
+    pub body: Option<String>,
+    /// Attachments.
+    pub media: Option<Vec<EnvelopeMedia>>,
+    /// WhatsApp profile name of the customer.
+    pub profile_name: Option<String>,
+    /// The message's status (`received`, `queued`, `sent`, `delivered`, `read`, `failed`,
+    /// `undelivered`…) or the number's (`active`, `released`).
+    pub status: Option<String>,
+    /// `message.received`: what the rules decided (`accepted`, `refused_quota`, `opted_out`,
+    /// `keyword`, `joined`, `unknown_join_code`).
+    pub outcome: Option<String>,
+    /// `message.received`: the replies we sent in the TwiML answer, in order.
+    pub replies: Option<Vec<String>>,
+    /// `message.status`: Twilio's `ErrorCode`.
+    pub error_code: Option<u32>,
+    /// Number types: the number, E.164.
+    pub phone_number: Option<String>,
+    /// `number.provisioned`: `twilio`, `signalwire` or `sandbox`.
+    pub provider: Option<String>,
+    /// `number.provisioned`: the provider's SID of the number.
+    pub provider_sid: Option<String>,
+    /// `number.provisioned`: what the number can do.
+    pub capabilities: Option<EnvelopeCapabilities>,
+}
+
+/// What a number can do.
+#[derive(Clone, Debug, Deserialize, Object)]
+pub struct EnvelopeCapabilities {
+    /// SMS.
+    pub sms: bool,
+    /// MMS.
+    pub mms: bool,
+    /// Voice.
+    pub voice: bool,
+}
+
+/// One delivered fact: the JSON body of every delivery (signed with the Standard Webhooks
+/// headers `webhook-id`, `webhook-timestamp`, `webhook-signature`) and of every live-stream
+/// event.
+#[derive(Clone, Debug, Deserialize, Object)]
+pub struct Envelope {
+    /// The type.
+    #[oai(rename = "type")]
+    #[serde(rename = "type")]
+    pub event_type: EventTypeName,
+    /// When it happened (RFC 3339).
+    pub timestamp: chrono::DateTime<chrono::Utc>,
+    /// The type's data.
+    pub data: EnvelopeData,
+    /// The global log position (the SSE `id:`), not part of the JSON.
+    #[oai(skip)]
+    #[serde(skip)]
+    pub position: i64,
+}

@@ -1,0 +1,206 @@
+//! Live streams for dashboards: `GET /v1/organizations/{id}/stream` and, for the platform,
+//! `GET /v1/stream`. Server-Sent Events of the delivery envelopes, read from the global log in
+//! commit order (`event:` the type, `id:` the global position, `data:` the JSON), with a
+//! keep-alive comment every 15 s; `Last-Event-ID` (or `?after=`) resumes after a position, so a
+//! browser's `EventSource` reconnects without a gap. The stream is pulled: a slow reader only
+//! holds its connection, never a growing buffer in the server.
+
+use std::collections::VecDeque;
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures::stream::BoxStream;
+use futures::StreamExt;
+use poem::web::sse::Event;
+use poem::web::Data;
+use poem_openapi::param::{Header, Path, Query};
+use poem_openapi::payload::EventStream;
+use poem_openapi::{ApiResponse, OpenApi};
+use switchboard_application::ports::{LogPosition, StoreError};
+use switchboard_application::AppError;
+use switchboard_projections::delivery::envelope_of;
+
+use super::envelope_dtos::Envelope;
+use super::params::organization_id;
+use super::ApiTags;
+use crate::auth::AdminKey;
+use crate::problem::ApiError;
+use crate::state::AppState;
+
+/// Keep-alive comment interval.
+const KEEP_ALIVE: Duration = Duration::from_secs(15);
+/// Events read from the log per round.
+const BATCH: u32 = 200;
+/// How long a caught-up stream waits for an append before looking again.
+const IDLE_WAIT: Duration = Duration::from_secs(1);
+
+#[derive(ApiResponse)]
+enum StreamResponse {
+    /// The event stream (`text/event-stream`); each event's `data` is an envelope.
+    #[oai(status = 200)]
+    Ok(EventStream<BoxStream<'static, Envelope>>),
+}
+
+/// Live streams of envelopes.
+pub struct StreamApi;
+
+/// Where a stream starts: after `Last-Event-ID`, else after `after`, else at the log's end.
+async fn start(
+    state: &AppState,
+    last_event_id: Option<String>,
+    after: Option<i64>,
+) -> Result<LogPosition, ApiError> {
+    let (field, position) = match (last_event_id, after) {
+        (Some(id), _) => (
+            "Last-Event-ID",
+            Some(id.trim().parse::<i64>().map_err(|_| {
+                ApiError::bad_parameter(
+                    "Last-Event-ID",
+                    "invalid_parameter",
+                    "Last-Event-ID is not a position this stream sent",
+                )
+            })?),
+        ),
+        (None, after) => ("after", after),
+    };
+    let store = |e: StoreError| ApiError::from(AppError::Store(e));
+    match position {
+        Some(0) => Ok(LogPosition::START),
+        Some(position) => state
+            .log
+            .locate(position)
+            .await
+            .map_err(store)?
+            .ok_or_else(|| {
+                ApiError::bad_parameter(field, "invalid_parameter", "no event has that position")
+            }),
+        None => state.log.head().await.map_err(store),
+    }
+}
+
+struct Cursor {
+    state: Arc<AppState>,
+    organization: Option<String>,
+    at: LogPosition,
+    ready: VecDeque<Envelope>,
+}
+
+/// The envelopes after `at` (of one organization, or all), forever.
+fn envelopes(
+    state: Arc<AppState>,
+    organization: Option<String>,
+    at: LogPosition,
+) -> BoxStream<'static, Envelope> {
+    let cursor = Cursor {
+        state,
+        organization,
+        at,
+        ready: VecDeque::new(),
+    };
+    futures::stream::unfold(cursor, |mut cursor| async move {
+        loop {
+            if let Some(next) = cursor.ready.pop_front() {
+                return Some((next, cursor));
+            }
+            match fill(&mut cursor).await {
+                Ok(true) => {}
+                Ok(false) => cursor.state.log.wait_for_append(IDLE_WAIT).await,
+                Err(error) => {
+                    tracing::warn!(%error, "live stream cannot read the log; ending it");
+                    return None;
+                }
+            }
+        }
+    })
+    .boxed()
+}
+
+/// Reads the next batch into `ready`; returns whether the log had anything new.
+async fn fill(cursor: &mut Cursor) -> Result<bool, Box<dyn std::error::Error + Send + Sync>> {
+    let events = cursor.state.log.read_after(cursor.at, BATCH).await?;
+    let Some(last) = events.last() else {
+        return Ok(false);
+    };
+    let last = last.log_position;
+    let mut conn = cursor.state.projector.pool().acquire().await?;
+    for event in &events {
+        let Some(envelope) = envelope_of(&mut conn, event).await? else {
+            continue;
+        };
+        if cursor
+            .organization
+            .as_ref()
+            .is_some_and(|org| *org != envelope.organization_id.to_string())
+        {
+            continue;
+        }
+        let mut typed: Envelope = serde_json::from_str(&envelope.body())?;
+        typed.position = event.log_position.position;
+        cursor.ready.push_back(typed);
+    }
+    cursor.at = last;
+    Ok(true)
+}
+
+fn sse(stream: BoxStream<'static, Envelope>) -> StreamResponse {
+    StreamResponse::Ok(
+        EventStream::new(stream)
+            .keep_alive(KEEP_ALIVE)
+            .to_event(|envelope| {
+                let json = poem_openapi::types::ToJSON::to_json_string(&envelope);
+                Event::message(json)
+                    .event_type(switchboard_domain::EventType::from(envelope.event_type).as_str())
+                    .id(envelope.position.to_string())
+            }),
+    )
+}
+
+#[OpenApi(prefix_path = "/v1", tag = "ApiTags::Endpoints")]
+impl StreamApi {
+    /// Follow the organization's envelopes live (Server-Sent Events, resumable)
+    #[oai(
+        path = "/organizations/:id/stream",
+        method = "get",
+        operation_id = "streamOrganization"
+    )]
+    async fn organization(
+        &self,
+        state: Data<&Arc<AppState>>,
+        _auth: AdminKey,
+        id: Path<String>,
+        /// Resume after this global position (sent by `EventSource` on reconnection).
+        #[oai(name = "Last-Event-ID")]
+        last_event_id: Header<Option<String>>,
+        /// Start after this global position (0: from the beginning); without it or
+        /// `Last-Event-ID`, the stream starts now.
+        #[oai(validator(minimum(value = "0")))]
+        after: Query<Option<i64>>,
+    ) -> Result<StreamResponse, ApiError> {
+        let organization = organization_id(&id.0)?;
+        state.app.organization(organization).await?;
+        let at = start(&state, last_event_id.0, after.0).await?;
+        Ok(sse(envelopes(
+            Arc::clone(&state),
+            Some(organization.to_string()),
+            at,
+        )))
+    }
+
+    /// Follow every organization's envelopes live (platform admin; Server-Sent Events)
+    #[oai(path = "/stream", method = "get", operation_id = "streamPlatform")]
+    async fn platform(
+        &self,
+        state: Data<&Arc<AppState>>,
+        _auth: AdminKey,
+        /// Resume after this global position (sent by `EventSource` on reconnection).
+        #[oai(name = "Last-Event-ID")]
+        last_event_id: Header<Option<String>>,
+        /// Start after this global position (0: from the beginning); without it or
+        /// `Last-Event-ID`, the stream starts now.
+        #[oai(validator(minimum(value = "0")))]
+        after: Query<Option<i64>>,
+    ) -> Result<StreamResponse, ApiError> {
+        let at = start(&state, last_event_id.0, after.0).await?;
+        Ok(sse(envelopes(Arc::clone(&state), None, at)))
+    }
+}
