@@ -1,19 +1,19 @@
-//! The `switchboard` binary: `serve`, `migrate`, `openapi`, `replay`, `sandbox`, `doctor`
-//! (definitions and `--help` in `cli.rs`).
+//! The `switchboard` binary: `serve`, `migrate`, `openapi`, `replay`, `events export`,
+//! `audit verify|head`, `sandbox`, `doctor` (definitions and `--help` in `cli.rs`; the log
+//! commands in `commands/`).
 
 use std::process::ExitCode;
 
 use clap::Parser;
 use secrecy::ExposeSecret;
-use switchboard_adapters::event_store::{Database, SqlGlobalLog};
+use switchboard_adapters::event_store::Database;
 use switchboard_adapters::sandbox::{serve_sandbox, SandboxConfig};
 use switchboard_adapters::twilio::Flavor;
-use switchboard_api::cli::{Cli, Command};
+use switchboard_api::cli::{AuditCommand, Cli, Command, EventsCommand};
+use switchboard_api::commands::{self, CommandError};
 use switchboard_api::config::Settings;
-use switchboard_api::progress::Progress;
 use switchboard_api::startup::Application;
 use switchboard_api::{doctor, telemetry};
-use switchboard_projections::Projector;
 
 #[allow(clippy::print_stdout)]
 #[tokio::main]
@@ -71,16 +71,46 @@ async fn main() -> ExitCode {
                 }
             }
         }
-        Command::Replay => match replay(&settings.database_url).await {
-            Ok(applied) => {
-                println!("read models rebuilt from {applied} event applications");
-                ExitCode::SUCCESS
-            }
-            Err(error) => {
-                tracing::error!(%error, "replay failed");
-                ExitCode::FAILURE
-            }
-        },
+        Command::Replay {
+            projection, verify, ..
+        } => {
+            let mut out = std::io::stdout().lock();
+            exit(
+                "replay",
+                commands::replay::run(
+                    &settings.database_url,
+                    projection.as_deref(),
+                    verify,
+                    &mut out,
+                )
+                .await,
+            )
+        }
+        Command::Events {
+            command:
+                EventsCommand::Export {
+                    format,
+                    after,
+                    until,
+                },
+        } => {
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            let result =
+                commands::export::run(&settings.database_url, format, after, until, &mut out)
+                    .await
+                    .map(|_| true);
+            exit("events export", result)
+        }
+        Command::Audit { command } => {
+            let mut out = std::io::stdout().lock();
+            let result = match command {
+                AuditCommand::Verify { anchors } => {
+                    commands::audit::verify(&settings.database_url, &anchors, &mut out).await
+                }
+                AuditCommand::Head => commands::audit::head(&settings.database_url, &mut out).await,
+            };
+            exit("audit", result)
+        }
         Command::Serve => match Application::start(settings).await {
             Ok(app) => {
                 println!(
@@ -147,19 +177,17 @@ async fn sandbox(bind: &str, flavor: Flavor) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// Empties the read models and applies the whole global log to them again, showing progress.
-async fn replay(database_url: &str) -> Result<u64, Box<dyn std::error::Error>> {
-    let database = Database::connect(database_url).await?;
-    database.migrate().await?;
-    let log = std::sync::Arc::new(SqlGlobalLog::new(&database));
-    let projector = Projector::new(database.any().clone(), log);
-    let mut progress = Progress::new("replaying (event applications)", None);
-    let applied = projector
-        .rebuild_reporting(&mut |_projection, applied| progress.set(applied))
-        .await?;
-    progress.finish();
-    database.close().await;
-    Ok(applied)
+/// The exit code of a log command: 0 when it succeeded, 1 when it found a problem (already
+/// reported on stdout) or failed (logged).
+fn exit(command: &str, result: Result<bool, CommandError>) -> ExitCode {
+    match result {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
+        Err(error) => {
+            tracing::error!(%error, "{command} failed");
+            ExitCode::FAILURE
+        }
+    }
 }
 
 /// The URL without a password.

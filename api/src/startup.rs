@@ -173,6 +173,7 @@ impl Application {
             metrics: metrics.clone(),
             provider_health: ProviderHealth::new(PROVIDER_CHECK_TTL),
             delivery: settings.delivery.clone(),
+            prices: settings.prices,
             sender: WebhookSender::new().map_err(StartupError::Sender)?,
         });
 

@@ -42,6 +42,8 @@ pub struct AppState {
     pub provider_health: ProviderHealth,
     /// How deliveries to organizations' endpoints are made.
     pub delivery: DeliverySettings,
+    /// The provider-cost estimate's prices.
+    pub prices: switchboard_projections::analytics::PriceTable,
     /// Posts signed deliveries (the dispatcher and the responder share its connection pool).
     pub sender: WebhookSender,
 }

@@ -79,7 +79,9 @@ impl<R: PersistedEventRepository + Clone> Switchboard<R> {
         Self {
             organizations: PersistedEventStore::new_event_store(repository.clone()),
             numbers: PersistedEventStore::new_event_store(repository.clone()),
-            messages: PersistedEventStore::new_event_store(repository.clone()),
+            // Stored `MessageReceived` 1.0 events are read through their upcaster.
+            messages: PersistedEventStore::new_event_store(repository.clone())
+                .with_upcasters(switchboard_domain::upcasting::upcasters()),
             quotas: PersistedEventStore::new_snapshot_store(repository.clone(), SNAPSHOT_EVERY),
             conversations: PersistedEventStore::new_snapshot_store(
                 repository.clone(),

@@ -12,6 +12,7 @@ pub mod organization;
 pub mod phone_number;
 pub mod quota;
 pub mod shared_number;
+pub mod upcasting;
 pub mod values;
 
 pub use values::*;

@@ -1,38 +1,50 @@
-use sqlx::{AnyConnection, AnyPool, Row};
+//! Each projection's checkpoint: the log position it has applied, in `projection_checkpoints`,
+//! written in the same transaction as its rows.
+
+use std::collections::HashMap;
+
+use sqlx::{Any, AnyConnection, Executor, Row};
 use switchboard_application::ports::LogPosition;
 
 /// Makes sure a checkpoint row exists (at the start of the log).
-pub(crate) async fn ensure(pool: &AnyPool, projection: &str) -> Result<(), sqlx::Error> {
+pub(crate) async fn ensure<'c, E: Executor<'c, Database = Any>>(
+    executor: E,
+    projection: &str,
+) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO projection_checkpoints (projection, transaction_id, position) VALUES ($1, 0, 0)
          ON CONFLICT (projection) DO NOTHING",
     )
     .bind(projection)
-    .execute(pool)
+    .execute(executor)
     .await?;
     Ok(())
 }
 
-/// The position a projection has applied.
-pub(crate) async fn read(pool: &AnyPool, projection: &str) -> Result<LogPosition, sqlx::Error> {
-    let row = sqlx::query(
-        "SELECT transaction_id, position FROM projection_checkpoints WHERE projection = $1",
-    )
-    .bind(projection)
-    .fetch_optional(pool)
-    .await?;
-    Ok(match row {
-        Some(row) => LogPosition {
-            transaction_id: row.try_get("transaction_id")?,
-            position: row.try_get("position")?,
-        },
-        None => LogPosition::START,
+/// Every projection's position, by name, in one query.
+pub(crate) async fn read_all<'c, E: Executor<'c, Database = Any>>(
+    executor: E,
+) -> Result<HashMap<String, LogPosition>, sqlx::Error> {
+    let rows =
+        sqlx::query("SELECT projection, transaction_id, position FROM projection_checkpoints")
+            .fetch_all(executor)
+            .await?;
+    rows.iter()
+        .map(|row| Ok((row.try_get("projection")?, position_of(row)?)))
+        .collect()
+}
+
+fn position_of(row: &sqlx::any::AnyRow) -> Result<LogPosition, sqlx::Error> {
+    Ok(LogPosition {
+        transaction_id: row.try_get("transaction_id")?,
+        position: row.try_get("position")?,
     })
 }
 
-/// Moves the checkpoint from `from` to `to` if nobody moved it since; returns whether it did. The
-/// first statement of the projector's transaction, so on PostgreSQL it also locks the row until
-/// commit and a concurrent projector waits, then finds the checkpoint moved and backs off.
+/// Moves the checkpoint from `from` to `to` if nobody moved it since; returns whether it did.
+/// Called first in the projector's transaction, for every projection in name order, so on
+/// PostgreSQL it also locks the rows until commit (in one order, so two writers never deadlock)
+/// and a concurrent projector waits, then finds the checkpoint moved and backs off.
 pub(crate) async fn advance(
     tx: &mut AnyConnection,
     projection: &str,
@@ -53,13 +65,23 @@ pub(crate) async fn advance(
     Ok(done.rows_affected() == 1)
 }
 
-/// Resets a projection to the start of the log.
-pub(crate) async fn reset(tx: &mut AnyConnection, projection: &str) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "UPDATE projection_checkpoints SET transaction_id = 0, position = 0 WHERE projection = $1",
-    )
+/// Locks a projection's checkpoint in `table` (a schema-qualified `projection_checkpoints`) until
+/// the transaction ends, and returns it: a row lock on PostgreSQL, the write lock on SQLite. The
+/// projector cannot move it meanwhile.
+pub(crate) async fn lock(
+    tx: &mut AnyConnection,
+    table: &str,
+    projection: &str,
+) -> Result<LogPosition, sqlx::Error> {
+    let row = sqlx::query(&format!(
+        "UPDATE {table} SET position = position WHERE projection = $1
+         RETURNING transaction_id, position"
+    ))
     .bind(projection)
-    .execute(&mut *tx)
+    .fetch_optional(&mut *tx)
     .await?;
-    Ok(())
+    row.as_ref()
+        .map(position_of)
+        .transpose()
+        .map(Option::unwrap_or_default)
 }

@@ -1,23 +1,33 @@
 //! Switchboard's read models and the checkpointed projector that tails the global log.
 //!
-//! Each projection keeps its rows and the log position it has applied in the same transaction,
-//! advancing its checkpoint with a compare-and-set so two projector processes never both apply a
-//! batch; every apply is an idempotent upsert, so a rebuild from position 0 yields the same rows.
+//! The projector reads each batch of the log once and feeds it to every projection, keeping the
+//! rows and each projection's checkpoint in one transaction (a compare-and-set, so two projector
+//! processes never both apply a batch); every apply is an idempotent upsert, so a rebuild from
+//! position 0 yields the same rows. `replay` rebuilds projections into fresh tables and swaps
+//! them in, or verifies the live ones against a rebuild; `audit` keeps and checks the hash chain
+//! over the log.
 
+pub mod analytics;
+pub mod audit;
+mod batch;
+mod bulk;
 mod checkpoint;
 pub mod delivery;
 mod messages;
+mod messages_batch;
 mod organizations;
 mod projection;
 mod projector;
 mod provisioning;
+pub mod replay;
 mod routing_table;
 
+pub use batch::BATCH as PROJECTOR_BATCH;
 pub use messages::{reply_sid, MessageRow, MessagesPage, MessagesView};
 pub use organizations::{
     OrganizationDirectoryView, OrganizationRow, OrganizationsPage, OrganizationsView,
 };
 pub use projection::Projection;
-pub use projector::{ProjectionLag, Projector, ProjectorError};
+pub use projector::{all_projections, ProjectionLag, Projector, ProjectorError};
 pub use provisioning::ProvisioningRequests;
 pub use routing_table::{RoutingEntry, RoutingTable};

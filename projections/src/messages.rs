@@ -1,9 +1,7 @@
+use crate::projection::Projection;
 use async_trait::async_trait;
 use sqlx::{AnyConnection, AnyPool, Row};
 use switchboard_application::ports::RecordedEvent;
-use switchboard_domain::message::{Message, MessageEvent, Routing};
-
-use crate::projection::{payload, Projection};
 
 /// The id a responder's reply is listed under: the inbound message's SID with `-reply` (the
 /// reply went out in our TwiML answer, so the provider's own SID for it is not known to us).
@@ -123,110 +121,14 @@ impl Projection for MessagesView {
         tx: &mut AnyConnection,
         event: &RecordedEvent,
     ) -> Result<(), sqlx::Error> {
-        if event.aggregate_type != <Message as cqrs_es::Aggregate>::TYPE {
-            return Ok(());
-        }
-        match payload::<MessageEvent>(event)? {
-            MessageEvent::MessageReceived {
-                message,
-                received_at,
-            } => {
-                let organization_id = match message.routing {
-                    Routing::Routed { organization_id } => Some(organization_id.to_string()),
-                    Routing::Unrouted => None,
-                };
-                let media: Vec<&str> = message.media.iter().map(|m| m.url.as_str()).collect();
-                sqlx::query(
-                    "INSERT INTO messages_view (message_sid, log_position, organization_id,
-                         direction, channel, from_address, to_address, body, media_urls,
-                         profile_name, status, created_at)
-                     VALUES ($1, $2, $3, 'inbound', $4, $5, $6, $7, $8, $9, 'received', $10)
-                     ON CONFLICT (message_sid) DO NOTHING",
-                )
-                .bind(message.message_sid.as_str())
-                .bind(event.log_position.position)
-                .bind(organization_id)
-                .bind(message.channel.as_str())
-                .bind(message.from)
-                .bind(message.to.to_string())
-                .bind(message.body)
-                .bind(serde_json::to_string(&media).unwrap_or_else(|_| "[]".into()))
-                .bind(message.profile_name)
-                .bind(received_at.to_rfc3339())
-                .execute(&mut *tx)
-                .await?;
-            }
-            MessageEvent::InboundOutcomeDecided { outcome, .. } => {
-                sqlx::query("UPDATE messages_view SET outcome = $1 WHERE message_sid = $2")
-                    .bind(outcome.as_str())
-                    .bind(&event.aggregate_id)
-                    .execute(&mut *tx)
-                    .await?;
-            }
-            MessageEvent::MessageSent {
-                message,
-                status,
-                sent_at,
-            } => {
-                sqlx::query(
-                    "INSERT INTO messages_view (message_sid, log_position, organization_id,
-                         direction, channel, from_address, to_address, body, media_urls,
-                         profile_name, status, created_at)
-                     VALUES ($1, $2, $3, 'outbound', $4, $5, $6, $7, $8, NULL, $9, $10)
-                     ON CONFLICT (message_sid) DO NOTHING",
-                )
-                .bind(&event.aggregate_id)
-                .bind(event.log_position.position)
-                .bind(message.organization_id.to_string())
-                .bind(message.channel.as_str())
-                .bind(message.from)
-                .bind(message.to)
-                .bind(message.body.unwrap_or_default())
-                .bind(serde_json::to_string(&message.media_urls).unwrap_or_else(|_| "[]".into()))
-                .bind(status.as_str())
-                .bind(sent_at.to_rfc3339())
-                .execute(&mut *tx)
-                .await?;
-            }
-            MessageEvent::ResponderReplied {
-                reply, replied_at, ..
-            } => {
-                // The responder's reply went out in the TwiML answer: listed as an outbound
-                // message from the number the customer wrote to, keyed by the inbound's SID.
-                sqlx::query(
-                    "INSERT INTO messages_view (message_sid, log_position, organization_id,
-                         direction, channel, from_address, to_address, body, media_urls,
-                         profile_name, status, created_at)
-                     SELECT $1, $2, organization_id, 'outbound', channel, to_address,
-                            from_address, $3, $4, NULL, 'sent', $5
-                       FROM messages_view WHERE message_sid = $6
-                     ON CONFLICT (message_sid) DO NOTHING",
-                )
-                .bind(reply_sid(&event.aggregate_id))
-                .bind(event.log_position.position)
-                .bind(reply.body)
-                .bind(serde_json::to_string(&reply.media_urls).unwrap_or_else(|_| "[]".into()))
-                .bind(replied_at.to_rfc3339())
-                .bind(&event.aggregate_id)
-                .execute(&mut *tx)
-                .await?;
-            }
-            MessageEvent::MessageStatusChanged {
-                status, error_code, ..
-            } => {
-                // The aggregate only records forward moves, and the log is applied in order, so
-                // the latest event is the current status.
-                sqlx::query(
-                    "UPDATE messages_view SET status = $1, error_code = COALESCE($2, error_code)
-                      WHERE message_sid = $3",
-                )
-                .bind(status.as_str())
-                .bind(error_code.map(i64::from))
-                .bind(&event.aggregate_id)
-                .execute(&mut *tx)
-                .await?;
-            }
-        }
-        Ok(())
+        crate::messages_batch::apply(tx, std::slice::from_ref(event)).await
+    }
+
+    async fn apply_batch(
+        &self,
+        tx: &mut AnyConnection,
+        events: &[RecordedEvent],
+    ) -> Result<(), sqlx::Error> {
+        crate::messages_batch::apply(tx, events).await
     }
 }

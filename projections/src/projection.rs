@@ -8,8 +8,23 @@ pub trait Projection: Send + Sync {
     /// Its checkpoint name, e.g. `routing_table`. Stable: renaming it rebuilds the model.
     fn name(&self) -> &'static str;
 
-    /// The tables it owns, emptied before a rebuild.
+    /// The tables it owns: what `switchboard replay` rebuilds in fresh copies and swaps in, and
+    /// what `replay --verify` compares with a replay.
     fn tables(&self) -> &'static [&'static str];
+
+    /// Tables it writes that a rebuild never replaces (the delivery outbox): a rebuild into
+    /// scratch tables writes to scratch copies of them, which are then thrown away, so a replay
+    /// has no side effect on them.
+    fn side_tables(&self) -> &'static [&'static str] {
+        &[]
+    }
+
+    /// Whether `switchboard replay` may rebuild it from the log. The audit chain may not: it
+    /// records what the log held when first read, and rebuilding it from a tampered log would
+    /// launder the tampering.
+    fn rebuildable(&self) -> bool {
+        true
+    }
 
     /// Applies one event inside the projector's transaction. Must be idempotent and ignore event
     /// types it does not use.
@@ -18,11 +33,44 @@ pub trait Projection: Send + Sync {
     /// The database error, or a payload that does not deserialize (as `sqlx::Error::Decode`).
     async fn apply(&self, tx: &mut AnyConnection, event: &RecordedEvent)
         -> Result<(), sqlx::Error>;
+
+    /// Applies a batch of consecutive events (in log order) inside the projector's transaction;
+    /// by default one [`Projection::apply`] each. A projection overrides it to write a batch in
+    /// fewer statements.
+    ///
+    /// # Errors
+    /// As [`Projection::apply`].
+    async fn apply_batch(
+        &self,
+        tx: &mut AnyConnection,
+        events: &[RecordedEvent],
+    ) -> Result<(), sqlx::Error> {
+        for event in events {
+            self.apply(tx, event).await?;
+        }
+        Ok(())
+    }
 }
 
-/// Deserializes an event payload as cqrs-es wrote it (`{"EventType": {...}}`).
+/// Deserializes an event payload as cqrs-es wrote it (`{"EventType": {...}}`), through the
+/// domain's upcasters when it was stored by an older schema version.
 pub(crate) fn payload<T: serde::de::DeserializeOwned>(
     event: &RecordedEvent,
 ) -> Result<T, sqlx::Error> {
-    serde_json::from_value(event.payload.clone()).map_err(|e| sqlx::Error::Decode(Box::new(e)))
+    stored_payload(
+        &event.event_type,
+        &event.event_version,
+        event.payload.clone(),
+    )
+}
+
+/// Deserializes a stored payload of `event_type` and `event_version`, upcast to the current
+/// schema.
+pub(crate) fn stored_payload<T: serde::de::DeserializeOwned>(
+    event_type: &str,
+    event_version: &str,
+    payload: serde_json::Value,
+) -> Result<T, sqlx::Error> {
+    let current = switchboard_domain::upcasting::upcast(event_type, event_version, payload);
+    serde_json::from_value(current).map_err(|e| sqlx::Error::Decode(Box::new(e)))
 }

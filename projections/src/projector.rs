@@ -1,17 +1,17 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use sqlx::{Acquire, AnyPool};
+use sqlx::AnyPool;
 use switchboard_application::ports::{GlobalLog, LogPosition, StoreError};
-use tokio::sync::watch;
+use tokio::sync::{watch, OnceCell};
 
+use crate::analytics::{MessageAnalytics, NumberHistory};
+use crate::audit::AuditChain;
+use crate::batch::{self, BATCH};
 use crate::delivery::DeliveryFanout;
 use crate::{
     checkpoint, MessagesView, OrganizationsView, Projection, ProvisioningRequests, RoutingTable,
 };
-
-/// Events read from the log per transaction.
-const BATCH: u32 = 500;
 
 /// The projector failed.
 #[derive(Debug, thiserror::Error)]
@@ -35,27 +35,48 @@ pub struct ProjectionLag {
     pub seconds: f64,
 }
 
-/// Tails the global log and applies each event to every projection, checkpointed per projection.
+/// Switchboard's projections: the read models, the delivery fan-out, analytics and the audit
+/// chain.
+pub fn all_projections() -> Vec<Arc<dyn Projection>> {
+    vec![
+        Arc::new(RoutingTable),
+        Arc::new(OrganizationsView),
+        Arc::new(MessagesView),
+        Arc::new(ProvisioningRequests::projection()),
+        Arc::new(DeliveryFanout),
+        Arc::new(MessageAnalytics),
+        Arc::new(NumberHistory),
+        Arc::new(AuditChain),
+    ]
+}
+
+/// Tails the global log and feeds each batch it reads to every projection, in one transaction
+/// that advances each projection's checkpoint.
 #[derive(Clone)]
 pub struct Projector {
     pool: AnyPool,
     log: Arc<dyn GlobalLog>,
-    projections: Vec<Arc<dyn Projection>>,
+    projections: Arc<Vec<Arc<dyn Projection>>>,
+    checkpoints_created: Arc<OnceCell<()>>,
 }
 
 impl Projector {
-    /// A projector for Switchboard's read models (routing table, organizations, messages, provisioning requests).
+    /// A projector for every Switchboard projection ([`all_projections`]).
     pub fn new(pool: AnyPool, log: Arc<dyn GlobalLog>) -> Self {
+        Self::with_projections(pool, log, all_projections())
+    }
+
+    /// A projector for `projections` only (tests, and tools that run one projection).
+    pub fn with_projections(
+        pool: AnyPool,
+        log: Arc<dyn GlobalLog>,
+        projections: Vec<Arc<dyn Projection>>,
+    ) -> Self {
         Self {
             pool,
             log,
-            projections: vec![
-                Arc::new(RoutingTable),
-                Arc::new(OrganizationsView),
-                Arc::new(MessagesView),
-                Arc::new(ProvisioningRequests::projection()),
-                Arc::new(DeliveryFanout),
-            ],
+            projections: Arc::new(projections),
+            checkpoints_created: Arc::new(OnceCell::new()),
         }
     }
 
@@ -69,54 +90,41 @@ impl Projector {
         &self.pool
     }
 
+    /// The projections it feeds.
+    pub fn projections(&self) -> &[Arc<dyn Projection>] {
+        &self.projections
+    }
+
+    /// Creates the missing checkpoint rows, once per projector.
+    async fn ensure_checkpoints(&self) -> Result<(), ProjectorError> {
+        self.checkpoints_created
+            .get_or_try_init(|| async {
+                for projection in self.projections.iter() {
+                    checkpoint::ensure(&self.pool, projection.name()).await?;
+                }
+                Ok::<_, ProjectorError>(())
+            })
+            .await?;
+        Ok(())
+    }
+
     /// Applies everything the log holds now to every projection; returns how many events were
-    /// applied in all.
+    /// read and applied (each once, whatever the number of projections).
     ///
     /// # Errors
     /// [`ProjectorError`]; the failed batch is rolled back and retried on the next call.
     pub async fn catch_up(&self) -> Result<u64, ProjectorError> {
-        self.catch_up_reporting(&mut |_, _| {}).await
-    }
-
-    /// [`Self::catch_up`], calling `progress(projection, applied)` after each batch with the
-    /// projection being brought up to date and the events applied so far in all.
-    async fn catch_up_reporting(
-        &self,
-        progress: &mut (dyn FnMut(&'static str, u64) + Send),
-    ) -> Result<u64, ProjectorError> {
+        self.ensure_checkpoints().await?;
         let mut applied = 0;
-        for projection in &self.projections {
-            checkpoint::ensure(&self.pool, projection.name()).await?;
-            loop {
-                let n = self.apply_batch(projection.as_ref()).await?;
-                applied += n;
-                progress(projection.name(), applied);
-                if n < u64::from(BATCH) {
-                    break;
-                }
+        loop {
+            let mut conn = self.pool.acquire().await?;
+            let n =
+                batch::apply_next(&mut conn, self.log.as_ref(), &self.projections, None).await?;
+            applied += n;
+            if n < u64::from(BATCH) {
+                return Ok(applied);
             }
         }
-        Ok(applied)
-    }
-
-    async fn apply_batch(&self, projection: &dyn Projection) -> Result<u64, ProjectorError> {
-        let from = checkpoint::read(&self.pool, projection.name()).await?;
-        let events = self.log.read_after(from, BATCH).await?;
-        let Some(last) = events.last() else {
-            return Ok(0);
-        };
-        let mut conn = self.pool.acquire().await?;
-        let mut tx = conn.begin().await?;
-        if !checkpoint::advance(&mut tx, projection.name(), from, last.log_position).await? {
-            // Another projector applied this batch first.
-            tx.rollback().await?;
-            return Ok(0);
-        }
-        for event in &events {
-            projection.apply(&mut tx, event).await?;
-        }
-        tx.commit().await?;
-        Ok(events.len() as u64)
     }
 
     /// Runs until `shutdown` turns true: catches up, then waits for new events (a notification,
@@ -137,6 +145,16 @@ impl Projector {
         }
     }
 
+    /// Each of its projections' stored checkpoint.
+    async fn checkpoints(&self) -> Result<Vec<(&'static str, LogPosition)>, ProjectorError> {
+        let stored = checkpoint::read_all(&self.pool).await?;
+        Ok(self
+            .projections
+            .iter()
+            .map(|p| (p.name(), stored.get(p.name()).copied().unwrap_or_default()))
+            .collect())
+    }
+
     /// Waits until every projection has applied `position`, or `timeout` passes; returns whether
     /// they had. Reads the checkpoints from the database, so it holds whichever process projects.
     ///
@@ -149,14 +167,8 @@ impl Projector {
     ) -> Result<bool, ProjectorError> {
         let deadline = tokio::time::Instant::now() + timeout;
         loop {
-            let mut all = true;
-            for projection in &self.projections {
-                if checkpoint::read(&self.pool, projection.name()).await? < position {
-                    all = false;
-                    break;
-                }
-            }
-            if all {
+            let at = self.checkpoints().await?;
+            if at.iter().all(|(_, applied)| *applied >= position) {
                 return Ok(true);
             }
             if tokio::time::Instant::now() >= deadline {
@@ -174,11 +186,15 @@ impl Projector {
     pub async fn lag(&self) -> Result<Vec<ProjectionLag>, ProjectorError> {
         let now_ms = chrono::Utc::now().timestamp_millis();
         let mut lags = Vec::with_capacity(self.projections.len());
-        for projection in &self.projections {
-            let at = checkpoint::read(&self.pool, projection.name()).await?;
-            let backlog = self.log.backlog(at).await?;
+        // Projections fed together stand at the same position: one backlog query for each.
+        let mut backlogs = std::collections::HashMap::new();
+        for (projection, at) in self.checkpoints().await? {
+            let backlog = match backlogs.get(&at) {
+                Some(backlog) => *backlog,
+                None => *backlogs.entry(at).or_insert(self.log.backlog(at).await?),
+            };
             lags.push(ProjectionLag {
-                projection: projection.name(),
+                projection,
                 events: backlog.events,
                 seconds: backlog
                     .oldest_recorded_at_ms
@@ -186,39 +202,5 @@ impl Projector {
             });
         }
         Ok(lags)
-    }
-
-    /// Empties every read model and replays the whole log into it, in one transaction per
-    /// projection for the reset; returns the events applied.
-    ///
-    /// # Errors
-    /// [`ProjectorError`].
-    pub async fn rebuild(&self) -> Result<u64, ProjectorError> {
-        self.rebuild_reporting(&mut |_, _| {}).await
-    }
-
-    /// [`Self::rebuild`], calling `progress(projection, applied)` after each batch of at most
-    /// 500 events with the projection being rebuilt and the event applications so far (each
-    /// event counts once per projection), e.g. for a progress bar.
-    ///
-    /// # Errors
-    /// [`ProjectorError`].
-    pub async fn rebuild_reporting(
-        &self,
-        progress: &mut (dyn FnMut(&'static str, u64) + Send),
-    ) -> Result<u64, ProjectorError> {
-        for projection in &self.projections {
-            checkpoint::ensure(&self.pool, projection.name()).await?;
-            let mut conn = self.pool.acquire().await?;
-            let mut tx = conn.begin().await?;
-            for table in projection.tables() {
-                sqlx::query(&format!("DELETE FROM {table}"))
-                    .execute(&mut *tx)
-                    .await?;
-            }
-            checkpoint::reset(&mut tx, projection.name()).await?;
-            tx.commit().await?;
-        }
-        self.catch_up_reporting(progress).await
     }
 }

@@ -18,7 +18,7 @@ SELECT transaction_id::text::bigint AS transaction_id, position, aggregate_type,
   FROM events
  WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())
    AND (transaction_id, position) > ($1::bigint::text::xid8, $2)
- ORDER BY transaction_id, position
+ ORDER BY events.transaction_id, events.position
  LIMIT $3";
 
 const SQLITE_READ_AFTER: &str = "
@@ -29,10 +29,27 @@ SELECT transaction_id, position, aggregate_type, aggregate_id, sequence, event_t
  ORDER BY position
  LIMIT $2";
 
+const POSTGRES_READ_STREAM: &str = "
+SELECT transaction_id::text::bigint AS transaction_id, position, aggregate_type, aggregate_id,
+       sequence, event_type, event_version, payload::text AS payload, metadata::text AS metadata,
+       (extract(epoch FROM recorded_at) * 1000)::bigint AS recorded_at_ms
+  FROM events
+ WHERE aggregate_type = $1 AND aggregate_id = $2 AND sequence > $3
+ ORDER BY sequence
+ LIMIT $4";
+
+const SQLITE_READ_STREAM: &str = "
+SELECT transaction_id, position, aggregate_type, aggregate_id, sequence, event_type,
+       event_version, payload, metadata, recorded_at AS recorded_at_ms
+  FROM events
+ WHERE aggregate_type = $1 AND aggregate_id = $2 AND sequence > $3
+ ORDER BY sequence
+ LIMIT $4";
+
 const POSTGRES_HEAD: &str = "
 SELECT transaction_id::text::bigint AS transaction_id, position FROM events
  WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())
- ORDER BY transaction_id DESC, position DESC LIMIT 1";
+ ORDER BY events.transaction_id DESC, events.position DESC LIMIT 1";
 
 const SQLITE_HEAD: &str =
     "SELECT transaction_id, position FROM events ORDER BY position DESC LIMIT 1";
@@ -67,6 +84,10 @@ const SQLITE_LAST_POSITION: &str = "
 SELECT transaction_id, position
   FROM events WHERE aggregate_type = $1 AND aggregate_id = $2
  ORDER BY sequence DESC LIMIT 1";
+
+// The ORDER BY clauses name `events.transaction_id`: unqualified, PostgreSQL would sort by the
+// output column of that name (the `bigint` cast), which no index holds, and sort every remaining
+// row of the log for each batch.
 
 /// The global log over the `events` table (see `migrations/`). On PostgreSQL it reads only rows
 /// whose transaction id is below `pg_snapshot_xmin(pg_current_snapshot())`, ordered by
@@ -175,6 +196,28 @@ impl GlobalLog for SqlGlobalLog {
             }
         }
         .map_err(StoreError::from_error)?;
+        rows.iter().map(decode).collect()
+    }
+
+    async fn read_stream(
+        &self,
+        aggregate_type: &str,
+        aggregate_id: &str,
+        after_sequence: i64,
+        limit: u32,
+    ) -> Result<Vec<RecordedEvent>, StoreError> {
+        let sql = match self.backend {
+            Backend::Postgres => POSTGRES_READ_STREAM,
+            Backend::Sqlite => SQLITE_READ_STREAM,
+        };
+        let rows = sqlx::query(sql)
+            .bind(aggregate_type)
+            .bind(aggregate_id)
+            .bind(after_sequence)
+            .bind(i64::from(limit))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(StoreError::from_error)?;
         rows.iter().map(decode).collect()
     }
 

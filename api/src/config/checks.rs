@@ -121,6 +121,14 @@ pub fn millis(value: &str, max: u64) -> Result<u64, String> {
     }
 }
 
+/// A price in US dollars: a finite decimal, 0 or more (`0.005`).
+pub fn price(value: &str) -> Result<f64, String> {
+    match value.trim().parse::<f64>() {
+        Ok(usd) if usd.is_finite() && usd >= 0.0 => Ok(usd),
+        _ => Err(format!("`{value}` is not a price in dollars (e.g. 0.005)")),
+    }
+}
+
 /// `true` or `false` (also `1`/`0`, `yes`/`no`), any case.
 pub fn boolean(value: &str) -> Result<bool, String> {
     match value.trim().to_ascii_lowercase().as_str() {

@@ -8,6 +8,7 @@ pub use checks::LogFormat;
 
 use secrecy::SecretString;
 use switchboard_domain::E164;
+use switchboard_projections::analytics::PriceTable;
 
 /// Which telephony provider the server talks to, chosen from the credentials present.
 #[derive(Clone, Debug)]
@@ -61,6 +62,9 @@ pub struct Settings {
     pub log_format: LogFormat,
     /// Delivery to organizations' endpoints.
     pub delivery: DeliverySettings,
+    /// The provider-cost estimate's prices (`PRICE_NUMBER_MONTH_USD`, `PRICE_MESSAGE_USD`,
+    /// `PRICE_WHATSAPP_TEMPLATE_USD`; defaults $1.00, $0.005, $0.0034).
+    pub prices: PriceTable,
 }
 
 /// How deliveries to organizations' endpoints are made.
@@ -223,6 +227,7 @@ impl Settings {
                     .unwrap_or(300),
             ),
             log_format,
+            prices: prices(&get)?,
             delivery: DeliverySettings {
                 retry_schedule: checks::schedule(
                     &get("DELIVERY_RETRY_SCHEDULE")
@@ -262,6 +267,22 @@ impl Settings {
         }
         warnings
     }
+}
+
+/// The price table: each price from its variable, or its default.
+fn prices(get: &impl Fn(&str) -> Option<String>) -> Result<PriceTable, ConfigError> {
+    let defaults = PriceTable::default();
+    let price = |key: &'static str, default: f64| {
+        get(key)
+            .map(|v| checks::price(&v).map_err(|reason| ConfigError::Invalid { key, reason }))
+            .transpose()
+            .map(|usd| usd.unwrap_or(default))
+    };
+    Ok(PriceTable {
+        number_month: price("PRICE_NUMBER_MONTH_USD", defaults.number_month)?,
+        message: price("PRICE_MESSAGE_USD", defaults.message)?,
+        whatsapp_template: price("PRICE_WHATSAPP_TEMPLATE_USD", defaults.whatsapp_template)?,
+    })
 }
 
 /// `key` as milliseconds (1 to `max`), `default` when unset.

@@ -1,10 +1,14 @@
 //! The `/v1` resources, one API struct per resource, and `/health`.
 
+mod analytics;
+mod analytics_dtos;
 mod available_numbers;
 mod deliveries;
 mod endpoint_dtos;
 mod endpoints;
 mod envelope_dtos;
+mod event_dtos;
+mod events;
 mod health;
 mod messages;
 mod numbers;
@@ -14,9 +18,11 @@ mod settings;
 mod stream;
 mod usage;
 
+pub use analytics::AnalyticsApi;
 pub use available_numbers::AvailableNumbersApi;
 pub use deliveries::DeliveriesApi;
 pub use endpoints::EndpointsApi;
+pub use events::EventsApi;
 pub use health::{HealthApi, PROVIDER_CHECK_TTL, READY_MAX_LAG};
 pub use messages::MessagesApi;
 pub use numbers::NumbersApi;
@@ -34,6 +40,8 @@ pub type Apis = (
     EndpointsApi,
     DeliveriesApi,
     StreamApi,
+    AnalyticsApi,
+    EventsApi,
     HealthApi,
 );
 
@@ -48,6 +56,8 @@ pub fn apis() -> Apis {
         EndpointsApi,
         DeliveriesApi,
         StreamApi,
+        AnalyticsApi,
+        EventsApi,
         HealthApi,
     )
 }
@@ -64,6 +74,10 @@ pub enum ApiTags {
     /// The organization's endpoints: signed deliveries of what was routed to it, and its
     /// responder.
     Endpoints,
+    /// Figures per organization and for the platform, and numbers' ownership histories.
+    Analytics,
+    /// The global event log, for auditors (platform admin only).
+    Audit,
     /// Liveness and dependencies.
     Health,
 }

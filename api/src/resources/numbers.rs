@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use poem::web::Data;
-use poem_openapi::param::Path;
+use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object, OpenApi};
 use switchboard_application::ports::StoreError;
@@ -271,7 +271,7 @@ impl NumbersApi {
         Ok(NumberResponse::Ok(Json(details.into())))
     }
 
-    /// Get a number's routing entry
+    /// Get a number's routing entry, now or at a moment (who owned it then)
     #[oai(
         path = "/numbers/:phone_number",
         method = "get",
@@ -282,8 +282,24 @@ impl NumbersApi {
         state: Data<&Arc<AppState>>,
         _auth: AdminKey,
         phone_number: Path<String>,
+        /// Answer as the number stood at this moment (RFC 3339), folded from its events
+        /// recorded until then; 404 if it had not been provisioned by then.
+        as_of: Query<Option<DateTime<Utc>>>,
     ) -> Result<RoutingResponse, ApiError> {
         let number = params::phone_number(&phone_number.0)?;
+        if let Some(as_of) = as_of.0 {
+            let then = state.app.number_as_of(&number, as_of).await?;
+            return Ok(RoutingResponse::Ok(Json(RoutingEntryView {
+                phone_number: then.phone_number.to_string(),
+                organization_id: then.organization_id.to_string(),
+                status: if then.active { "active" } else { "released" }.into(),
+                provider: then.provider,
+                provider_sid: then.provider_sid,
+                sms_url: then.webhooks.sms_url,
+                status_callback: then.webhooks.status_callback,
+                updated_at: then.updated_at.to_rfc3339(),
+            })));
+        }
         let entry =
             switchboard_projections::RoutingTable::find(state.projector.pool(), number.as_str())
                 .await

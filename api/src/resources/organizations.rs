@@ -245,7 +245,7 @@ impl OrganizationsApi {
         })))
     }
 
-    /// Get an organization
+    /// Get an organization, as it is now or as it was at a moment
     #[oai(
         path = "/organizations/:id",
         method = "get",
@@ -256,9 +256,15 @@ impl OrganizationsApi {
         state: Data<&Arc<AppState>>,
         _auth: AdminKey,
         id: Path<String>,
+        /// Answer as the organization was at this moment (RFC 3339), folded from the events
+        /// recorded until then; 404 if it did not exist yet or was deleted by then.
+        as_of: Query<Option<DateTime<Utc>>>,
     ) -> Result<GetResponse, ApiError> {
         let id = organization_id(&id.0)?;
-        let org = state.app.organization(id).await?;
+        let org = match as_of.0 {
+            Some(as_of) => state.app.organization_as_of(id, as_of).await?,
+            None => state.app.organization(id).await?,
+        };
         Ok(GetResponse::Ok(Json(org.into())))
     }
 

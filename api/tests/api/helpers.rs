@@ -557,3 +557,75 @@ macro_rules! on_both_backends {
         }
     };
 }
+
+/// What one run of the `switchboard` binary gave.
+pub struct Run {
+    pub code: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl TestApp {
+    /// Runs the `switchboard` binary with `args` against this server's database (nothing else
+    /// in its environment), off the runtime's worker threads.
+    pub async fn switchboard(&self, args: &[&str]) -> Run {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_switchboard"));
+        command
+            .args(args)
+            .env_clear()
+            .env("RUST_LOG", "warn")
+            .env("DATABASE_URL", &self.database_url)
+            .current_dir(std::env::temp_dir());
+        let output = tokio::task::spawn_blocking(move || command.output())
+            .await
+            .expect("join")
+            .expect("run the switchboard binary");
+        Run {
+            code: output.status.code(),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+
+    /// Every event of the audit log (`GET /v1/events`, paged by 200), once the projector has
+    /// chained all of them (at most 5 s).
+    pub async fn audit_log(&self) -> Vec<Value> {
+        for _ in 0..100 {
+            let events = self.audit_log_now().await;
+            if events.iter().all(|e| e["hash"].is_string()) {
+                return events;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        self.audit_log_now().await
+    }
+
+    async fn audit_log_now(&self) -> Vec<Value> {
+        let mut events = Vec::new();
+        let mut after = "0".to_string();
+        loop {
+            let response = self
+                .get(&format!("/v1/events?after={after}&limit=200"))
+                .await;
+            assert_eq!(response.status(), StatusCode::OK);
+            let page = body(response).await;
+            events.extend(page["items"].as_array().unwrap().iter().cloned());
+            match page["next_cursor"].as_str() {
+                Some(next) => after = next.to_string(),
+                None => return events,
+            }
+        }
+    }
+
+    /// Runs one SQL statement on the server's database (to stage what an attacker or a bug
+    /// would do); returns the rows it changed.
+    pub async fn execute_sql(&self, sql: &str) -> u64 {
+        sqlx::any::install_default_drivers();
+        let pool = sqlx::AnyPool::connect(&self.database_url)
+            .await
+            .expect("db");
+        let done = sqlx::query(sql).execute(&pool).await.expect("statement");
+        pool.close().await;
+        done.rows_affected()
+    }
+}

@@ -3,6 +3,8 @@
 
 mod helpers;
 
+mod analytics;
+mod audit;
 mod bad_input;
 mod concurrency;
 mod configuration;
@@ -14,6 +16,7 @@ mod operations;
 mod organizations;
 mod outbound;
 mod reconcile;
+mod replay;
 mod restart;
 mod routing;
 mod rules;

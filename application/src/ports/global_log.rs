@@ -75,6 +75,17 @@ pub trait GlobalLog: Send + Sync {
         limit: u32,
     ) -> Result<Vec<RecordedEvent>, StoreError>;
 
+    /// Up to `limit` events of one stream (`aggregate_type`, `aggregate_id`) with a sequence
+    /// above `after_sequence`, by sequence: its whole committed history, whether or not the
+    /// global order is final yet.
+    async fn read_stream(
+        &self,
+        aggregate_type: &str,
+        aggregate_id: &str,
+        after_sequence: i64,
+        limit: u32,
+    ) -> Result<Vec<RecordedEvent>, StoreError>;
+
     /// The log position of an aggregate's latest event, if it has any.
     async fn last_position_of(
         &self,

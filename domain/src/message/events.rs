@@ -9,11 +9,14 @@ use crate::{EndpointId, MessageStatus};
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum MessageEvent {
     /// An inbound message reached us, routed to an organization or (no owner for `To`) unrouted.
+    /// Version 2.0 (1.0 had no `segments`; see `upcasters::message_received_v2`).
     MessageReceived {
         /// What arrived and where it was routed.
         message: InboundMessage,
         /// When we received it.
         received_at: DateTime<Utc>,
+        /// The SMS segments its body took (what the provider bills); 1 on WhatsApp.
+        segments: u32,
     },
     /// The rules decided what to do with an inbound message.
     InboundOutcomeDecided {
@@ -68,6 +71,10 @@ impl DomainEvent for MessageEvent {
     }
 
     fn event_version(&self) -> String {
-        "1.0".to_string()
+        match self {
+            MessageEvent::MessageReceived { .. } => "2.0",
+            _ => "1.0",
+        }
+        .to_string()
     }
 }

@@ -6,8 +6,10 @@ mod commands;
 mod errors;
 mod events;
 mod outcome;
+mod segments;
 #[cfg(test)]
 mod tests;
+pub mod upcasters;
 
 use chrono::{DateTime, Utc};
 use cqrs_es::event_sink::EventSink;
@@ -18,6 +20,7 @@ pub use commands::MessageCommand;
 pub use errors::MessageError;
 pub use events::MessageEvent;
 pub use outcome::{decide, Handling, InboundFacts, InboundOutcome};
+pub use segments::sms_segments;
 
 use crate::{Channel, ChannelAddress, MessageSid, MessageStatus, OrganizationId};
 
@@ -181,10 +184,15 @@ impl Aggregate for Message {
                     }
                     return Ok(());
                 }
+                let segments = match message.channel {
+                    Channel::Sms => sms_segments(&message.body),
+                    Channel::Whatsapp => 1,
+                };
                 sink.write(
                     MessageEvent::MessageReceived {
                         message,
                         received_at,
+                        segments,
                     },
                     self,
                 )
@@ -273,6 +281,7 @@ impl Aggregate for Message {
             MessageEvent::MessageReceived {
                 message,
                 received_at,
+                ..
             } => {
                 self.received = Some(message);
                 self.received_at = Some(received_at);

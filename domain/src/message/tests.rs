@@ -44,6 +44,7 @@ fn a_new_message_sid_is_recorded_with_its_routing() {
         .then_expect_events(vec![MessageEvent::MessageReceived {
             message: inbound("SM1", routed()),
             received_at: at(),
+            segments: 1,
         }]);
 }
 
@@ -58,6 +59,7 @@ fn a_message_to_a_number_nobody_holds_is_recorded_as_unrouted() {
         .then_expect_events(vec![MessageEvent::MessageReceived {
             message: inbound("SM2", Routing::Unrouted),
             received_at: at(),
+            segments: 1,
         }]);
 }
 
@@ -67,6 +69,7 @@ fn a_redelivered_message_sid_is_recorded_once() {
         .given(vec![MessageEvent::MessageReceived {
             message: inbound("SM1", routed()),
             received_at: at(),
+            segments: 1,
         }])
         .when(MessageCommand::ReceiveMessage {
             message: inbound("SM1", Routing::Unrouted),
@@ -90,6 +93,7 @@ fn an_outcome_is_decided_once() {
             MessageEvent::MessageReceived {
                 message: inbound("SM1", routed()),
                 received_at: at(),
+                segments: 1,
             },
             decided(InboundOutcome::Accepted, &["Welcome"]),
         ])
@@ -319,6 +323,7 @@ fn history_with(outcome: InboundOutcome) -> Vec<MessageEvent> {
         MessageEvent::MessageReceived {
             message: inbound("SM9", routed()),
             received_at: at(),
+            segments: 1,
         },
         MessageEvent::InboundOutcomeDecided {
             outcome,

@@ -11,7 +11,7 @@ use switchboard_domain::message::{InboundMessage, InboundOutcome, Media, Message
 use switchboard_domain::phone_number::PhoneNumberEvent;
 use switchboard_domain::{EventType, MessageStatus, OrganizationId};
 
-use crate::projection::payload;
+use crate::projection::{payload, stored_payload};
 
 /// One deliverable fact.
 #[derive(Clone, Debug, PartialEq)]
@@ -128,6 +128,7 @@ async fn message_envelope(
             let Some(MessageEvent::MessageReceived {
                 message,
                 received_at,
+                ..
             }) = earlier(conn, sid, "MessageReceived").await?
             else {
                 return Ok(None);
@@ -253,7 +254,7 @@ async fn earlier(
     event_type: &str,
 ) -> Result<Option<MessageEvent>, sqlx::Error> {
     let row = sqlx::query(
-        "SELECT CAST(payload AS TEXT) AS payload FROM events
+        "SELECT CAST(payload AS TEXT) AS payload, event_version FROM events
           WHERE aggregate_type = 'Message' AND aggregate_id = $1 AND event_type = $2
           ORDER BY sequence LIMIT 1",
     )
@@ -263,7 +264,9 @@ async fn earlier(
     .await?;
     row.map(|row| {
         let text: String = row.try_get("payload")?;
-        serde_json::from_str(&text).map_err(|e| sqlx::Error::Decode(Box::new(e)))
+        let version: String = row.try_get("event_version")?;
+        let stored = serde_json::from_str(&text).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+        stored_payload(event_type, &version, stored)
     })
     .transpose()
 }
