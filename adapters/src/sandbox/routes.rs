@@ -4,6 +4,7 @@ use poem::error::{NotFoundError, ResponseError};
 use poem::{get, post, Endpoint, EndpointExt, Request, Response, Route};
 
 use super::errors::{ApiError, INVALID_AREA_CODE};
+use super::receiver;
 use super::{available, incoming, messages, outbox, simulator, Sandbox};
 use crate::twilio::{Flavor, API_VERSION};
 
@@ -43,6 +44,7 @@ pub(crate) fn endpoint(sandbox: Sandbox) -> impl Endpoint<Output = Response> {
         .at("/messages", post(simulator::receive))
         .at("/messages/outbound", get(outbox::list))
         .at("/messages/:message_sid/status", post(outbox::push_status))
+        .nest("/receivers", receiver::endpoint())
         .data(sandbox)
         .catch_error(
             |_: NotFoundError| async move { ApiError::not_found("at this path").as_response() },

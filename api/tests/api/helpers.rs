@@ -451,6 +451,26 @@ impl TestApp {
             .collect()
     }
 
+    /// The MessageSids of every decided inbound message, in global log order.
+    pub async fn outcome_order(&self) -> Vec<String> {
+        sqlx::any::install_default_drivers();
+        let pool = sqlx::AnyPool::connect(&self.database_url)
+            .await
+            .expect("db");
+        let order = if self.database_url.starts_with("postgres") {
+            "transaction_id, position"
+        } else {
+            "position"
+        };
+        let sql = format!(
+            "SELECT aggregate_id FROM events WHERE event_type = 'InboundOutcomeDecided' \
+              ORDER BY {order}"
+        );
+        let rows: Vec<(String,)> = sqlx::query_as(&sql).fetch_all(&pool).await.expect("events");
+        pool.close().await;
+        rows.into_iter().map(|(sid,)| sid).collect()
+    }
+
     /// The metadata of every event in one stream, in sequence order.
     pub async fn metadata_of(&self, aggregate_type: &str, aggregate_id: &str) -> Vec<Value> {
         sqlx::any::install_default_drivers();
