@@ -7,6 +7,7 @@ mod numbers;
 mod organizations;
 mod params;
 mod settings;
+mod types;
 mod usage;
 
 pub use available_numbers::AvailableNumbersApi;

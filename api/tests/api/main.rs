@@ -15,3 +15,4 @@ mod restart;
 mod routing;
 mod rules;
 mod shared_number;
+mod wire;
