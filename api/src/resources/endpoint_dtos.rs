@@ -1,9 +1,10 @@
 //! DTOs of `/v1/organizations/{id}/endpoints` and their deliveries.
 
-use poem_openapi::types::MaybeUndefined;
 use poem_openapi::{Enum, Object};
 use switchboard_domain::EventType;
 use switchboard_projections::delivery::{AttemptRow, DeliveryRow, EndpointRow};
+
+use super::types::{not_null, Nullable};
 
 /// The type of a delivered envelope (Standard Webhooks style names).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Enum, serde::Deserialize)]
@@ -62,13 +63,14 @@ pub struct CreateEndpoint {
     #[oai(validator(min_length = 1, max_length = 2048))]
     pub url: String,
     /// Free text.
-    #[oai(validator(max_length = 500))]
+    #[oai(validator(max_length = 500), deserialize_with = "not_null")]
     pub description: Option<String>,
     /// The types delivered; all when absent.
-    #[oai(validator(max_items = 5, unique_items))]
+    #[oai(validator(max_items = 5, unique_items), deserialize_with = "not_null")]
     pub event_types: Option<Vec<EventTypeName>>,
     /// Whether this endpoint answers `message.received` synchronously with a reply for the
     /// customer (default false).
+    #[oai(deserialize_with = "not_null")]
     pub responder: Option<bool>,
 }
 
@@ -76,17 +78,20 @@ pub struct CreateEndpoint {
 #[derive(Debug, Object)]
 pub struct UpdateEndpoint {
     /// New URL.
-    #[oai(validator(min_length = 1, max_length = 2048))]
+    #[oai(
+        validator(min_length = 1, max_length = 2048),
+        deserialize_with = "not_null"
+    )]
     pub url: Option<String>,
-    /// New description; `null` clears it.
-    #[oai(validator(max_length = 500))]
-    pub description: MaybeUndefined<String>,
+    /// New description (at most 500 characters); `null` clears it.
+    pub description: Nullable<String>,
     /// New type filter; `null` delivers every type.
-    #[oai(validator(max_items = 5, unique_items))]
-    pub event_types: MaybeUndefined<Vec<EventTypeName>>,
+    pub event_types: Nullable<Vec<EventTypeName>>,
     /// New responder flag.
+    #[oai(deserialize_with = "not_null")]
     pub responder: Option<bool>,
     /// `true` re-enables a disabled endpoint (clearing `disabled_reason`); `false` disables it.
+    #[oai(deserialize_with = "not_null")]
     pub enabled: Option<bool>,
 }
 

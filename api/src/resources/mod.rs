@@ -12,6 +12,7 @@ mod organizations;
 mod params;
 mod settings;
 mod stream;
+mod types;
 mod usage;
 
 pub use available_numbers::AvailableNumbersApi;

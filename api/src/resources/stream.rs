@@ -21,10 +21,11 @@ use switchboard_application::AppError;
 use switchboard_projections::delivery::envelope_of;
 
 use super::envelope_dtos::Envelope;
-use super::params::organization_id;
+use super::types::OrganizationIdParam;
 use super::ApiTags;
 use crate::auth::AdminKey;
-use crate::problem::ApiError;
+use crate::problem::status::{AUTHENTICATED, BAD_REQUEST, NOT_FOUND};
+use crate::problem::{ApiError, Problems};
 use crate::state::AppState;
 
 /// Keep-alive comment interval.
@@ -167,7 +168,8 @@ impl StreamApi {
         &self,
         state: Data<&Arc<AppState>>,
         _auth: AdminKey,
-        id: Path<String>,
+        /// The organization's id.
+        id: Path<OrganizationIdParam>,
         /// Resume after this global position (sent by `EventSource` on reconnection).
         #[oai(name = "Last-Event-ID")]
         last_event_id: Header<Option<String>>,
@@ -175,8 +177,8 @@ impl StreamApi {
         /// `Last-Event-ID`, the stream starts now.
         #[oai(validator(minimum(value = "0")))]
         after: Query<Option<i64>>,
-    ) -> Result<StreamResponse, ApiError> {
-        let organization = organization_id(&id.0)?;
+    ) -> Result<StreamResponse, Problems<{ AUTHENTICATED | BAD_REQUEST | NOT_FOUND }>> {
+        let organization = id.0 .0;
         state.app.organization(organization).await?;
         let at = start(&state, last_event_id.0, after.0).await?;
         Ok(sse(envelopes(
@@ -199,7 +201,7 @@ impl StreamApi {
         /// `Last-Event-ID`, the stream starts now.
         #[oai(validator(minimum(value = "0")))]
         after: Query<Option<i64>>,
-    ) -> Result<StreamResponse, ApiError> {
+    ) -> Result<StreamResponse, Problems<{ AUTHENTICATED | BAD_REQUEST }>> {
         let at = start(&state, last_event_id.0, after.0).await?;
         Ok(sse(envelopes(Arc::clone(&state), None, at)))
     }

@@ -2,23 +2,24 @@
 
 use std::sync::Arc;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use poem::web::Data;
 use poem_openapi::param::Path;
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object, OpenApi};
 
-use super::params::organization_id;
+use super::types::OrganizationIdParam;
 use super::ApiTags;
 use crate::auth::AdminKey;
-use crate::problem::ApiError;
+use crate::problem::status::{AUTHENTICATED, BAD_REQUEST, NOT_FOUND};
+use crate::problem::Problems;
 use crate::state::AppState;
 
 /// An organization's usage in the current billing period.
 #[derive(Debug, Object)]
 pub struct UsageView {
-    /// The period's first day, `YYYY-MM-DD`.
-    pub period: String,
+    /// The period's first day (UTC).
+    pub period: NaiveDate,
     /// When the period started.
     pub period_start: DateTime<Utc>,
     /// Messages counted (inbound accepted and outbound sent).
@@ -53,12 +54,12 @@ impl UsageApi {
         &self,
         state: Data<&Arc<AppState>>,
         _auth: AdminKey,
-        id: Path<String>,
-    ) -> Result<UsageResponse, ApiError> {
-        let id = organization_id(&id.0)?;
-        let usage = state.app.usage(id).await?;
+        /// The organization's id.
+        id: Path<OrganizationIdParam>,
+    ) -> Result<UsageResponse, Problems<{ AUTHENTICATED | BAD_REQUEST | NOT_FOUND }>> {
+        let usage = state.app.usage(id.0 .0).await?;
         Ok(UsageResponse::Ok(Json(UsageView {
-            period: usage.period.key(),
+            period: usage.period.start.date_naive(),
             period_start: usage.period.start,
             used: usage.used,
             limit: usage.limit,

@@ -22,3 +22,4 @@ mod rules;
 mod shared_number;
 mod signalwire;
 mod stream;
+mod wire;

@@ -1,0 +1,38 @@
+"""Schemathesis hooks of the fuzz run: the one check the built-in ones lack for this API.
+
+`schemathesis.toml` lets three operations answer a schema-valid request with 422, for refusals
+no schema can state. This check keeps that allowance narrow: such a 422 must carry one of the
+problem codes listed here for its operation.
+"""
+
+import schemathesis
+
+# Operation -> the problem codes a schema-valid request may be refused with (422).
+REFUSALS_BEYOND_THE_SCHEMA = {
+    # Business-hours ranges that end before they start or overlap.
+    ("PATCH", "/v1/organizations/{id}"): {"invalid_business_hours"},
+    # The provider has no such number for sale, or none left in the area code.
+    ("POST", "/v1/organizations/{id}/numbers"): {"provider_refused"},
+    # Free-form WhatsApp text outside the customer's 24-hour window; the provider's refusals.
+    ("POST", "/v1/organizations/{id}/messages"): {"whatsapp_window_closed", "provider_refused"},
+}
+
+
+@schemathesis.check
+def refusals_beyond_the_schema(ctx, response, case):
+    """A 422 to a schema-valid request names a refusal the schema cannot state."""
+    if response.status_code != 422 or case.meta is None:
+        return None
+    if not case.meta.generation.mode.is_positive:
+        return None
+    allowed = REFUSALS_BEYOND_THE_SCHEMA.get((case.method.upper(), case.operation.path), set())
+    try:
+        code = response.json().get("code")
+    except ValueError:
+        code = None
+    if code not in allowed:
+        raise AssertionError(
+            f"schema-valid request refused with 422 `{code}`: a constraint the spec does not state "
+            f"(allowed here: {sorted(allowed) or 'none'})"
+        )
+    return None
