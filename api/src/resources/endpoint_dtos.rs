@@ -4,6 +4,7 @@ use poem_openapi::{Enum, Object};
 use switchboard_domain::EventType;
 use switchboard_projections::delivery::{AttemptRow, DeliveryRow, EndpointRow};
 
+use super::envelope_dtos::Envelope;
 use super::types::{not_null, Nullable};
 
 /// The type of a delivered envelope (Standard Webhooks style names).
@@ -59,8 +60,11 @@ impl From<EventType> for EventTypeName {
 #[derive(Debug, Object)]
 pub struct CreateEndpoint {
     /// Where deliveries are posted: absolute `https`, or `http` on a loopback host (any host
-    /// with `ALLOW_INSECURE_ENDPOINTS=true`).
-    #[oai(validator(min_length = 1, max_length = 2048))]
+    /// with `ALLOW_INSECURE_ENDPOINTS=true`; otherwise 422 `invalid_url`).
+    #[oai(validator(
+        max_length = 2048,
+        pattern = r"^[hH][tT][tT][pP][sS]?://[^\s/?#@]+([/?#]\S*)?$"
+    ))]
     pub url: String,
     /// Free text.
     #[oai(validator(max_length = 500), deserialize_with = "not_null")]
@@ -229,6 +233,8 @@ pub struct DeliveryView {
     pub created_at: chrono::DateTime<chrono::Utc>,
     /// The attempts, oldest first.
     pub attempts: Vec<DeliveryAttempt>,
+    /// What is delivered: the exact JSON body of every attempt.
+    pub envelope: Envelope,
 }
 
 /// The `webhook-id` of a delivery: `msg_` + the 32 hex digits of its id.
@@ -257,6 +263,7 @@ impl From<DeliveryRow> for DeliveryView {
                 .and_then(chrono::DateTime::from_timestamp_millis),
             created_at: time(&row.created_at),
             attempts: row.attempt_log.into_iter().map(Into::into).collect(),
+            envelope: serde_json::from_str(&row.payload).unwrap_or_else(|_| Envelope::empty()),
         }
     }
 }

@@ -95,3 +95,33 @@ pub struct Envelope {
     #[serde(skip)]
     pub position: i64,
 }
+
+impl Envelope {
+    /// A placeholder for a stored body that no longer parses (never expected: bodies are
+    /// written by this server).
+    pub fn empty() -> Self {
+        Self {
+            event_type: EventTypeName::MessageReceived,
+            timestamp: chrono::DateTime::default(),
+            data: EnvelopeData {
+                organization_id: uuid::Uuid::nil(),
+                message_sid: None,
+                from: None,
+                to: None,
+                channel: None,
+                body: None,
+                media: None,
+                profile_name: None,
+                status: None,
+                outcome: None,
+                replies: None,
+                error_code: None,
+                phone_number: None,
+                provider: None,
+                provider_sid: None,
+                capabilities: None,
+            },
+            position: 0,
+        }
+    }
+}

@@ -133,20 +133,47 @@ async fn a_dashboard_resumes_with_last_event_id_and_loses_nothing(app: &TestApp)
     assert_eq!(own[0].data["data"]["organization_id"], other);
 }
 
-async fn a_stream_refuses_an_unknown_position(app: &TestApp) {
+async fn a_stream_refuses_a_malformed_position_and_starts_now_after_an_unknown_one(app: &TestApp) {
     let org = app.create_organization("Live", "trial").await;
     let response = app
         .client
         .get(app.url(&format!("/v1/organizations/{org}/stream")))
         .bearer_auth(&app.api_key)
-        .header("Last-Event-ID", "999999")
+        .header("Last-Event-ID", "not-a-position")
         .send()
         .await
         .unwrap();
     assert_problem_at(response, 400, "invalid_parameter", "Last-Event-ID").await;
+    // An id this server never sent: the stream starts at the log's end, then follows.
+    app.number_for(&org).await;
+    let path = format!("/v1/organizations/{org}/stream");
+    let reader = read_events(app, &path, Some("999999999"), 1);
+    let writer = async {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let number = app
+            .client
+            .get(app.url(&format!("/v1/organizations/{org}")))
+            .bearer_auth(&app.api_key)
+            .send()
+            .await
+            .unwrap();
+        let number = crate::helpers::body(number).await["numbers"][0]
+            .as_str()
+            .unwrap()
+            .to_string();
+        app.customer_sends(json!({"from": "+15551239002", "to": number, "body": "new"}))
+            .await
+    };
+    let (events, sent) = tokio::join!(reader, writer);
+    assert_eq!(events.len(), 1, "{events:?}");
+    assert_eq!(
+        events[0].event, "message.received",
+        "history was not replayed"
+    );
+    assert_eq!(events[0].data["data"]["message_sid"], sent["message_sid"]);
 }
 
 on_both_backends!(
     a_dashboard_resumes_with_last_event_id_and_loses_nothing,
-    a_stream_refuses_an_unknown_position,
+    a_stream_refuses_a_malformed_position_and_starts_now_after_an_unknown_one,
 );
