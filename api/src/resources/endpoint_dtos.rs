@@ -5,30 +5,25 @@ use switchboard_domain::EventType;
 use switchboard_projections::delivery::{AttemptRow, DeliveryRow, EndpointRow};
 
 use super::envelope_dtos::Envelope;
-use super::types::{not_null, Nullable};
+use super::types::{not_null, Described, Nullable};
 
 /// The type of a delivered envelope (Standard Webhooks style names).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Enum, serde::Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Enum)]
 pub enum EventTypeName {
     /// An inbound message routed to the organization, with its outcome and our replies.
     #[oai(rename = "message.received")]
-    #[serde(rename = "message.received")]
     MessageReceived,
     /// The provider accepted an outbound message.
     #[oai(rename = "message.sent")]
-    #[serde(rename = "message.sent")]
     MessageSent,
     /// An outbound message's status moved forward.
     #[oai(rename = "message.status")]
-    #[serde(rename = "message.status")]
     MessageStatus,
     /// The organization got a number.
     #[oai(rename = "number.provisioned")]
-    #[serde(rename = "number.provisioned")]
     NumberProvisioned,
     /// The organization gave a number up.
     #[oai(rename = "number.released")]
-    #[serde(rename = "number.released")]
     NumberReleased,
 }
 
@@ -224,9 +219,9 @@ pub struct DeliveryView {
     /// The `webhook-id` header it is sent with, the same on every attempt (deduplicate on it).
     pub webhook_id: String,
     /// The envelope's type.
-    pub event_type: EventTypeName,
+    pub event_type: Described<EventTypeName>,
     /// Its state.
-    pub status: DeliveryStatus,
+    pub status: Described<DeliveryStatus>,
     /// When the next attempt is due; only while pending.
     pub next_attempt_at: Option<chrono::DateTime<chrono::Utc>>,
     /// When the delivery was created.
@@ -234,7 +229,7 @@ pub struct DeliveryView {
     /// The attempts, oldest first.
     pub attempts: Vec<DeliveryAttempt>,
     /// What is delivered: the exact JSON body of every attempt.
-    pub envelope: Envelope,
+    pub envelope: Described<Envelope>,
 }
 
 /// The `webhook-id` of a delivery: `msg_` + the 32 hex digits of its id.
@@ -248,22 +243,25 @@ impl From<DeliveryRow> for DeliveryView {
         Self {
             webhook_id: webhook_id(&id),
             id,
-            event_type: row
-                .event_type
-                .parse::<EventType>()
-                .map(Into::into)
-                .unwrap_or(EventTypeName::MessageReceived),
-            status: match row.status.as_str() {
+            event_type: Described(
+                row.event_type
+                    .parse::<EventType>()
+                    .map(Into::into)
+                    .unwrap_or(EventTypeName::MessageReceived),
+            ),
+            status: Described(match row.status.as_str() {
                 "delivered" => DeliveryStatus::Delivered,
                 "failed" => DeliveryStatus::Failed,
                 _ => DeliveryStatus::Pending,
-            },
+            }),
             next_attempt_at: row
                 .next_attempt_ms
                 .and_then(chrono::DateTime::from_timestamp_millis),
             created_at: time(&row.created_at),
             attempts: row.attempt_log.into_iter().map(Into::into).collect(),
-            envelope: serde_json::from_str(&row.payload).unwrap_or_else(|_| Envelope::empty()),
+            envelope: Described(
+                Envelope::parse(&row.payload).unwrap_or_else(|_| Envelope::empty()),
+            ),
         }
     }
 }

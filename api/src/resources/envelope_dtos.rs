@@ -2,12 +2,13 @@
 //! describes it: `{"type", "timestamp", "data"}` (the Standard Webhooks payload shape).
 
 use poem_openapi::Object;
-use serde::Deserialize;
+
+use super::types::Described;
 
 use super::endpoint_dtos::EventTypeName;
 
 /// A media attachment of an inbound message.
-#[derive(Clone, Debug, Deserialize, Object)]
+#[derive(Clone, Debug, Object)]
 #[oai(skip_serializing_if_is_none)]
 pub struct EnvelopeMedia {
     /// Where the provider serves it.
@@ -26,7 +27,7 @@ pub struct EnvelopeMedia {
 /// - `number.provisioned`: `organization_id`, `phone_number`, `provider`, `provider_sid`,
 ///   `capabilities`, `status` (`active`);
 /// - `number.released`: `organization_id`, `phone_number`, `status` (`released`).
-#[derive(Clone, Debug, Deserialize, Object)]
+#[derive(Clone, Debug, Object)]
 #[oai(skip_serializing_if_is_none)]
 pub struct EnvelopeData {
     /// The organization.
@@ -63,11 +64,11 @@ pub struct EnvelopeData {
     /// `number.provisioned`: the provider's SID of the number.
     pub provider_sid: Option<String>,
     /// `number.provisioned`: what the number can do.
-    pub capabilities: Option<EnvelopeCapabilities>,
+    pub capabilities: Option<Described<EnvelopeCapabilities>>,
 }
 
 /// What a number can do.
-#[derive(Clone, Debug, Deserialize, Object)]
+#[derive(Clone, Debug, Object)]
 pub struct EnvelopeCapabilities {
     /// SMS.
     pub sms: bool,
@@ -80,19 +81,17 @@ pub struct EnvelopeCapabilities {
 /// One delivered fact: the JSON body of every delivery (signed with the Standard Webhooks
 /// headers `webhook-id`, `webhook-timestamp`, `webhook-signature`) and of every live-stream
 /// event.
-#[derive(Clone, Debug, Deserialize, Object)]
+#[derive(Clone, Debug, Object)]
 pub struct Envelope {
     /// The type.
     #[oai(rename = "type")]
-    #[serde(rename = "type")]
-    pub event_type: EventTypeName,
+    pub event_type: Described<EventTypeName>,
     /// When it happened (RFC 3339).
     pub timestamp: chrono::DateTime<chrono::Utc>,
     /// The type's data.
-    pub data: EnvelopeData,
+    pub data: Described<EnvelopeData>,
     /// The global log position (the SSE `id:`), not part of the JSON.
     #[oai(skip)]
-    #[serde(skip)]
     pub position: i64,
 }
 
@@ -101,9 +100,9 @@ impl Envelope {
     /// written by this server).
     pub fn empty() -> Self {
         Self {
-            event_type: EventTypeName::MessageReceived,
+            event_type: Described(EventTypeName::MessageReceived),
             timestamp: chrono::DateTime::default(),
-            data: EnvelopeData {
+            data: Described(EnvelopeData {
                 organization_id: uuid::Uuid::nil(),
                 message_sid: None,
                 from: None,
@@ -120,8 +119,20 @@ impl Envelope {
                 provider: None,
                 provider_sid: None,
                 capabilities: None,
-            },
+            }),
             position: 0,
         }
+    }
+}
+
+impl Envelope {
+    /// Reads an envelope as this server writes it (the JSON of every delivery and stream event).
+    ///
+    /// # Errors
+    /// Text that is not such an envelope.
+    pub fn parse(body: &str) -> Result<Self, String> {
+        let value: serde_json::Value = serde_json::from_str(body).map_err(|e| e.to_string())?;
+        <Self as poem_openapi::types::ParseFromJSON>::parse_from_json(Some(value))
+            .map_err(|e| e.into_message())
     }
 }

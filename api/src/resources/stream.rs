@@ -97,7 +97,7 @@ impl IntoResponse for StreamResponse {
         let events = self.0.map(|envelope| {
             let json = poem_openapi::types::ToJSON::to_json_string(&envelope);
             Event::message(json)
-                .event_type(EventType::from(envelope.event_type).as_str())
+                .event_type(EventType::from(envelope.event_type.0).as_str())
                 .id(envelope.position.to_string())
         });
         SSE::new(events).keep_alive(KEEP_ALIVE).into_response()
@@ -194,7 +194,7 @@ async fn fill(cursor: &mut Cursor) -> Result<bool, Box<dyn std::error::Error + S
         {
             continue;
         }
-        let mut typed: Envelope = serde_json::from_str(&envelope.body())?;
+        let mut typed = Envelope::parse(&envelope.body())?;
         typed.position = event.log_position.position;
         cursor.ready.push_back(typed);
     }
