@@ -38,10 +38,10 @@ from switchboard_client.api.organizations import (
 from switchboard_client.models import (
     AvailableNumberList,
     CreateOrganization,
+    CreatedOrganizationView,
     MessagePage,
     NumberList,
     NumberView,
-    OrganizationView,
     Problem,
     ProvisionNumber,
     UsageView,
@@ -86,7 +86,7 @@ def main() -> None:
                 body=CreateOrganization(name="Acme Shoes", industry="retail", plan="starter"),
             ),
             HTTPStatus.CREATED,
-            OrganizationView,
+            CreatedOrganizationView,
         )
         # The first call a new frontend makes: settings it never set are absent, not null.
         check("create organization", org.plan == "starter", f"plan {org.plan!r}")

@@ -4,6 +4,7 @@
 //! advancing its checkpoint with a compare-and-set so two projector processes never both apply a
 //! batch; every apply is an idempotent upsert, so a rebuild from position 0 yields the same rows.
 
+mod calls;
 mod checkpoint;
 pub mod delivery;
 mod messages;
@@ -13,6 +14,7 @@ mod projector;
 mod provisioning;
 mod routing_table;
 
+pub use calls::{CallRow, CallUsage, CallsPage, CallsView};
 pub use messages::{reply_sid, MessageRow, MessagesPage, MessagesView};
 pub use organizations::{
     OrganizationDirectoryView, OrganizationRow, OrganizationsPage, OrganizationsView,

@@ -7,7 +7,8 @@ use tokio::sync::watch;
 
 use crate::delivery::DeliveryFanout;
 use crate::{
-    checkpoint, MessagesView, OrganizationsView, Projection, ProvisioningRequests, RoutingTable,
+    checkpoint, CallsView, MessagesView, OrganizationsView, Projection, ProvisioningRequests,
+    RoutingTable,
 };
 
 /// Events read from the log per transaction.
@@ -44,7 +45,8 @@ pub struct Projector {
 }
 
 impl Projector {
-    /// A projector for Switchboard's read models (routing table, organizations, messages, provisioning requests).
+    /// A projector for Switchboard's read models (routing table, organizations, messages, calls,
+    /// provisioning requests).
     pub fn new(pool: AnyPool, log: Arc<dyn GlobalLog>) -> Self {
         Self {
             pool,
@@ -53,6 +55,7 @@ impl Projector {
                 Arc::new(RoutingTable),
                 Arc::new(OrganizationsView),
                 Arc::new(MessagesView),
+                Arc::new(CallsView),
                 Arc::new(ProvisioningRequests::projection()),
                 Arc::new(DeliveryFanout),
             ],

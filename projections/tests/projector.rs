@@ -99,9 +99,9 @@ async fn catch_up_to(projector: &Projector, expected: u64) -> u64 {
 /// Creating an organization records two events (`OrganizationCreated`, `JoinCodeAssigned`).
 const PER_CREATE: u64 = 2;
 
-/// Each organization event reaches every projection (5 of them), which ignores what it does
+/// Each organization event reaches every projection (6 of them), which ignores what it does
 /// not use; `catch_up` counts per projection.
-const PROJECTIONS: u64 = 5;
+const PROJECTIONS: u64 = 6;
 
 async fn the_projector_catches_up_after_a_restart(backend: TestBackend) {
     let Some(fx) = Fixture::new(backend).await else {

@@ -17,6 +17,8 @@
 //!   to its `StatusCallback`;
 //! - `POST messages`: the customer simulator, which delivers a signed inbound-message webhook to
 //!   the number's `SmsUrl`;
+//! - `POST calls`: the caller simulator, which posts a signed voice webhook to the number's
+//!   `VoiceUrl` and plays the call's callbacks (`calls.rs`, `call_twiml.rs`);
 //! - `GET messages/outbound` (what reached the customer's phone) and
 //!   `POST messages/{MessageSid}/status` (push one more status callback), for tests;
 //! - `receivers`: endpoint receivers standing in for organizations' software (`receiver.rs`).
@@ -38,6 +40,8 @@
 
 mod auth;
 mod available;
+mod call_twiml;
+mod calls;
 mod catalog;
 mod config;
 mod contains;

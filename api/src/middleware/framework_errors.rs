@@ -38,9 +38,17 @@ fn member_code(member: &str, validator: &str) -> &'static str {
         ("body", _) => "body_too_long",
         ("media_urls", "maxItems") => "too_many_media",
         ("media_urls", _) => "invalid_url",
-        ("welcome_message" | "away_message" | "help_message" | "quota_exhausted_message", _) => {
-            "invalid_message"
-        }
+        (
+            "welcome_message"
+            | "away_message"
+            | "help_message"
+            | "quota_exhausted_message"
+            | "voice_greeting",
+            _,
+        ) => "invalid_message",
+        ("forward_to", _) => "invalid_phone_number",
+        ("voice_language", _) => "invalid_voice_language",
+        ("voice", _) => "invalid_voice",
         ("billing_day", _) => "invalid_billing_day",
         _ => "invalid_field",
     }

@@ -3,6 +3,7 @@
 use poem::http::StatusCode;
 use switchboard_application::ports::ProviderError;
 use switchboard_application::AppError;
+use switchboard_domain::call::CallError;
 use switchboard_domain::conversation::ConversationError;
 use switchboard_domain::endpoint::EndpointError;
 use switchboard_domain::organization::OrganizationError;
@@ -83,6 +84,13 @@ impl From<AppError> for ApiError {
                 "this organization holds no such number".into(),
             )
             .with_field("phone_number"),
+            AppError::Call(CallError::NotReceived) => status_code(
+                StatusCode::NOT_FOUND,
+                "call_not_found",
+                "no call was received with this CallSid".into(),
+            )
+            .with_field("CallSid"),
+            AppError::Call(_) => status_code(StatusCode::CONFLICT, "conflict", error.to_string()),
             AppError::Message(_) => {
                 status_code(StatusCode::CONFLICT, "conflict", error.to_string())
             }

@@ -25,6 +25,15 @@ pub enum EventTypeName {
     /// The organization gave a number up.
     #[oai(rename = "number.released")]
     NumberReleased,
+    /// An inbound call routed to the organization, with what the caller heard.
+    #[oai(rename = "call.received")]
+    CallReceived,
+    /// A call ended, with its duration.
+    #[oai(rename = "call.completed")]
+    CallCompleted,
+    /// A caller left a voicemail.
+    #[oai(rename = "call.voicemail")]
+    CallVoicemail,
 }
 
 impl From<EventTypeName> for EventType {
@@ -35,6 +44,9 @@ impl From<EventTypeName> for EventType {
             EventTypeName::MessageStatus => EventType::MessageStatus,
             EventTypeName::NumberProvisioned => EventType::NumberProvisioned,
             EventTypeName::NumberReleased => EventType::NumberReleased,
+            EventTypeName::CallReceived => EventType::CallReceived,
+            EventTypeName::CallCompleted => EventType::CallCompleted,
+            EventTypeName::CallVoicemail => EventType::CallVoicemail,
         }
     }
 }
@@ -47,6 +59,9 @@ impl From<EventType> for EventTypeName {
             EventType::MessageStatus => EventTypeName::MessageStatus,
             EventType::NumberProvisioned => EventTypeName::NumberProvisioned,
             EventType::NumberReleased => EventTypeName::NumberReleased,
+            EventType::CallReceived => EventTypeName::CallReceived,
+            EventType::CallCompleted => EventTypeName::CallCompleted,
+            EventType::CallVoicemail => EventTypeName::CallVoicemail,
         }
     }
 }
@@ -65,7 +80,7 @@ pub struct CreateEndpoint {
     #[oai(validator(max_length = 500), deserialize_with = "not_null")]
     pub description: Option<String>,
     /// The types delivered; all when absent.
-    #[oai(validator(max_items = 5, unique_items), deserialize_with = "not_null")]
+    #[oai(validator(max_items = 8, unique_items), deserialize_with = "not_null")]
     pub event_types: Option<Vec<EventTypeName>>,
     /// Whether this endpoint answers `message.received` synchronously with a reply for the
     /// customer (default false).

@@ -26,7 +26,13 @@ pub struct EnvelopeMedia {
 ///   `error_code` (on `failed`/`undelivered`);
 /// - `number.provisioned`: `organization_id`, `phone_number`, `provider`, `provider_sid`,
 ///   `capabilities`, `status` (`active`);
-/// - `number.released`: `organization_id`, `phone_number`, `status` (`released`).
+/// - `number.released`: `organization_id`, `phone_number`, `status` (`released`);
+/// - `call.received`: `organization_id`, `call_sid`, `from`, `to`, `caller_name` (when looked
+///   up), `status` (`ringing`…), `outcome` (`forwarded`, `voicemail`, `hangup`), `forwarded_to`;
+/// - `call.completed`: `organization_id`, `call_sid`, `from`, `to`, `status` (`completed`,
+///   `busy`, `no-answer`, `failed`, `canceled`), `duration_secs`;
+/// - `call.voicemail`: `organization_id`, `call_sid`, `from`, `to`, `recording_sid`,
+///   `recording_url`, `duration_secs`.
 #[derive(Clone, Debug, Object)]
 #[oai(skip_serializing_if_is_none)]
 pub struct EnvelopeData {
@@ -65,6 +71,18 @@ pub struct EnvelopeData {
     pub provider_sid: Option<String>,
     /// `number.provisioned`: what the number can do.
     pub capabilities: Option<Described<EnvelopeCapabilities>>,
+    /// Call types: Twilio's CallSid.
+    pub call_sid: Option<String>,
+    /// `call.received`: the caller's name (CNAM), when looked up.
+    pub caller_name: Option<String>,
+    /// `call.received`: where the call was put through, E.164.
+    pub forwarded_to: Option<String>,
+    /// `call.completed`: the call's length; `call.voicemail`: the recording's, in seconds.
+    pub duration_secs: Option<u32>,
+    /// `call.voicemail`: Twilio's RecordingSid.
+    pub recording_sid: Option<String>,
+    /// `call.voicemail`: where the provider serves the recording.
+    pub recording_url: Option<String>,
 }
 
 /// What a number can do.
@@ -119,6 +137,12 @@ impl Envelope {
                 provider: None,
                 provider_sid: None,
                 capabilities: None,
+                call_sid: None,
+                caller_name: None,
+                forwarded_to: None,
+                duration_secs: None,
+                recording_sid: None,
+                recording_url: None,
             }),
             position: 0,
         }

@@ -1,6 +1,7 @@
 //! The `/v1` resources, one API struct per resource, and `/health`.
 
 mod available_numbers;
+mod calls;
 mod deliveries;
 mod endpoint_dtos;
 mod endpoints;
@@ -16,6 +17,7 @@ mod types;
 mod usage;
 
 pub use available_numbers::AvailableNumbersApi;
+pub use calls::CallsApi;
 pub use deliveries::DeliveriesApi;
 pub use endpoints::EndpointsApi;
 pub use health::{HealthApi, PROVIDER_CHECK_TTL, READY_MAX_LAG};
@@ -32,6 +34,7 @@ pub type Apis = (
     NumbersApi,
     AvailableNumbersApi,
     MessagesApi,
+    CallsApi,
     EndpointsApi,
     DeliveriesApi,
     StreamApi,
@@ -46,6 +49,7 @@ pub fn apis() -> Apis {
         NumbersApi,
         AvailableNumbersApi,
         MessagesApi,
+        CallsApi,
         EndpointsApi,
         DeliveriesApi,
         StreamApi,
@@ -62,6 +66,8 @@ pub enum ApiTags {
     Numbers,
     /// Inbound and outbound messages.
     Messages,
+    /// Inbound calls: greeting, forwarding, voicemail.
+    Calls,
     /// The organization's endpoints: signed deliveries of what was routed to it, and its
     /// responder.
     Endpoints,

@@ -1,5 +1,6 @@
 //! Settings DTOs of `PATCH /v1/organizations/{id}`: reply texts, time zone, weekly business
-//! hours, billing day; validated into `SettingsChanges` with problems naming the field.
+//! hours, billing day, voice (greeting, language, voice name, `forward_to`, voicemail);
+//! validated into `SettingsChanges` with problems naming the field.
 //!
 //! The texts' length and the billing day's range are spec validators (refused by the framework,
 //! mapped to 422 `invalid_message` / `invalid_billing_day` naming the field); a time zone outside
@@ -11,9 +12,12 @@ use poem_openapi::Object;
 use switchboard_application::SettingsChanges;
 use switchboard_domain::{
     format_time_of_day, parse_time_of_day, BusinessHours, Settings, TimeRange, TimeZone, DAY_NAMES,
+    E164,
 };
 
-use super::types::{not_null, Choice, Described, Nullable, Text, TimeOfDay, TimeZoneName};
+use super::types::{
+    not_null, Choice, Described, Nullable, PhoneNumber, Text, TimeOfDay, TimeZoneName,
+};
 use crate::problem::ApiError;
 
 /// One opening range, local time, `HH:MM` 24-hour; `end` after `start`, `24:00` allowed.
@@ -161,6 +165,25 @@ pub struct SettingsPatch {
     /// Day of the month the billing period starts, 1 to 28 (`null`: the 1st).
     #[oai(validator(minimum(value = "1"), maximum(value = "28")))]
     pub billing_day: Nullable<u32>,
+    /// Spoken to callers first (`<Say>`); `{organization}` is replaced by the name; as
+    /// `welcome_message` (`null`: "Thank you for calling {organization}.").
+    #[oai(validator(
+        max_length = 1600,
+        pattern = "[^\\t\\n\\x0B\\f\\r \\u0085\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000]"
+    ))]
+    pub voice_greeting: Nullable<Text>,
+    /// Language of spoken texts, `<Say language>`, e.g. `en-US` or `es-MX` (`null`: `en-US`).
+    #[oai(validator(pattern = "^[a-z]{2,3}(-[A-Z][A-Za-z]{1,3})?$"))]
+    pub voice_language: Nullable<String>,
+    /// `<Say voice>` name, e.g. `Polly.Joanna` (`null`: the provider's default).
+    #[oai(validator(pattern = "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"))]
+    pub voice: Nullable<String>,
+    /// Where calls are put through during business hours, E.164 (`null`: nobody; callers go
+    /// to voicemail).
+    #[oai(validator(pattern = "^\\+[1-9][0-9]{7,14}$"))]
+    pub forward_to: Nullable<String>,
+    /// Whether callers who are not put through may leave a voicemail (`null`: on).
+    pub voicemail: Nullable<bool>,
 }
 
 fn text(value: &Nullable<Text>) -> Option<Option<String>> {
@@ -186,7 +209,8 @@ impl SettingsPatch {
     /// Validates into changes.
     ///
     /// # Errors
-    /// 422 `invalid_time_zone` or `invalid_business_hours`, naming the field.
+    /// 422 `invalid_time_zone`, `invalid_business_hours` or `invalid_phone_number`, naming the
+    /// field.
     pub fn changes(&self) -> Result<SettingsChanges, ApiError> {
         Ok(SettingsChanges {
             welcome_message: text(&self.welcome_message),
@@ -205,6 +229,15 @@ impl SettingsPatch {
             .map(|tz| tz.map(|TimeZoneName(tz)| tz)),
             business_hours: change(&self.business_hours, WeeklyHours::parse)?,
             billing_day: change(&self.billing_day, |day| Ok(*day))?,
+            voice_greeting: text(&self.voice_greeting),
+            voice_language: change(&self.voice_language, |l| Ok(l.clone()))?,
+            voice: change(&self.voice, |v| Ok(v.clone()))?,
+            forward_to: change(&self.forward_to, |n| {
+                E164::parse_canonical(n).map_err(|e| {
+                    ApiError::invalid_field("forward_to", "invalid_phone_number", e.to_string())
+                })
+            })?,
+            voicemail: change(&self.voicemail, |on| Ok(*on))?,
         })
     }
 }
@@ -227,6 +260,16 @@ pub struct SettingsView {
     pub business_hours: Option<Described<WeeklyHours>>,
     /// Billing day, 1 to 28 (the 1st when omitted).
     pub billing_day: Option<u32>,
+    /// Greeting spoken to callers, if customised.
+    pub voice_greeting: Option<String>,
+    /// Language of spoken texts (`en-US` when omitted).
+    pub voice_language: Option<String>,
+    /// `<Say voice>` name (the provider's default when omitted).
+    pub voice: Option<String>,
+    /// Where calls are put through during business hours (voicemail only when omitted).
+    pub forward_to: Option<PhoneNumber>,
+    /// Whether callers may leave a voicemail (on when omitted).
+    pub voicemail: Option<bool>,
 }
 
 impl From<&Settings> for SettingsView {
@@ -242,6 +285,11 @@ impl From<&Settings> for SettingsView {
                 .as_ref()
                 .map(|h| WeeklyHours::from_days(&h.days).into()),
             billing_day: s.billing_day,
+            voice_greeting: s.voice_greeting.clone(),
+            voice_language: s.voice_language.clone(),
+            voice: s.voice.clone(),
+            forward_to: s.forward_to.clone().map(PhoneNumber),
+            voicemail: s.voicemail,
         }
     }
 }

@@ -210,7 +210,8 @@ async fn liveness_and_readiness_answer(app: &TestApp) {
     assert_eq!(ready["pending_migrations"], 0);
     assert_eq!(ready["database"]["status"], "ok");
     let projections = ready["projections"].as_array().unwrap();
-    assert_eq!(projections.len(), 5, "{ready}");
+    assert_eq!(projections.len(), 6, "{ready}");
+    assert!(projections.iter().any(|p| p["projection"] == "calls_view"));
     assert!(projections
         .iter()
         .any(|p| p["projection"] == "routing_table"));

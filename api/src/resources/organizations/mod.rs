@@ -1,5 +1,6 @@
 //! `/v1/organizations`: create, list, read, update, delete.
 
+mod onboarding;
 mod requests;
 mod views;
 
@@ -28,9 +29,9 @@ use crate::state::AppState;
 
 #[derive(ApiResponse)]
 enum CreateResponse {
-    /// Created.
+    /// Created (with `number`: and its number provisioned, or why not in `number_status`).
     #[oai(status = 201)]
-    Created(Json<OrganizationView>),
+    Created(Json<onboarding::CreatedOrganizationView>),
 }
 
 #[derive(ApiResponse)]
@@ -75,6 +76,10 @@ impl OrganizationsApi {
         body: Json<CreateOrganization>,
     ) -> Result<CreateResponse, Problems<{ AUTHENTICATED | JSON_BODY }>> {
         let body = body.0;
+        let target = body
+            .number
+            .map(super::numbers::provision_target)
+            .transpose()?;
         let new = NewOrganization {
             name: requests::name(body.name.as_ref())?,
             description: body.description.map(Text::into_string),
@@ -86,8 +91,23 @@ impl OrganizationsApi {
                 .unwrap_or_default(),
         };
         let created = state.app.create_organization(new, ctx.0).await?;
+        let Some(target) = target else {
+            settle(state.0, ORGANIZATION, &created.id.to_string()).await;
+            return Ok(CreateResponse::Created(Json(
+                onboarding::CreatedOrganizationView {
+                    organization: created.into(),
+                    number_status: None,
+                    phone_number: None,
+                    number_error: None,
+                },
+            )));
+        };
+        let onboarded = onboarding::provision(state.0, created.id, target, ctx.0).await?;
         settle(state.0, ORGANIZATION, &created.id.to_string()).await;
-        Ok(CreateResponse::Created(Json(created.into())))
+        let organization = state.app.organization(created.id).await?;
+        Ok(CreateResponse::Created(Json(
+            onboarded.view(organization.into()),
+        )))
     }
 
     /// List organizations, oldest first

@@ -5,6 +5,7 @@
 use poem_openapi::Object;
 use switchboard_domain::OrganizationName;
 
+use super::super::numbers::ProvisionNumber;
 use super::super::settings::SettingsPatch;
 use super::super::types::{not_null, Choice, Plan, Text};
 use crate::problem::ApiError;
@@ -28,6 +29,11 @@ pub struct CreateOrganization {
     /// The plan (default `trial`).
     #[oai(deserialize_with = "not_null")]
     pub plan: Option<Choice<Plan>>,
+    /// A number to provision in the same request: exactly one of `phone_number` or `area_code`
+    /// (with `country` and `type`), as in `POST /v1/organizations/{id}/numbers`. A refusal
+    /// does not fail the sign-up: see `number_status` in the answer.
+    #[oai(deserialize_with = "not_null")]
+    pub number: Option<ProvisionNumber>,
 }
 
 /// Body of `PATCH /v1/organizations/{id}`: only the members given change.
