@@ -5,7 +5,7 @@ use switchboard_domain::EventType;
 use switchboard_projections::delivery::{AttemptRow, DeliveryRow, EndpointRow};
 
 use super::envelope_dtos::Envelope;
-use super::types::{not_null, Described, Nullable};
+use super::types::{not_null, Described, Nullable, Text};
 
 /// The type of a delivered envelope (Standard Webhooks style names).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Enum)]
@@ -78,7 +78,7 @@ pub struct CreateEndpoint {
     pub url: String,
     /// Free text.
     #[oai(validator(max_length = 500), deserialize_with = "not_null")]
-    pub description: Option<String>,
+    pub description: Option<Text>,
     /// The types delivered; all when absent.
     #[oai(validator(max_items = 8, unique_items), deserialize_with = "not_null")]
     pub event_types: Option<Vec<EventTypeName>>,
@@ -96,10 +96,12 @@ pub struct UpdateEndpoint {
         validator(min_length = 1, max_length = 2048),
         deserialize_with = "not_null"
     )]
-    pub url: Option<String>,
-    /// New description (at most 500 characters); `null` clears it.
-    pub description: Nullable<String>,
+    pub url: Option<Text>,
+    /// New description; `null` clears it.
+    #[oai(validator(max_length = 500))]
+    pub description: Nullable<Text>,
     /// New type filter; `null` delivers every type.
+    #[oai(validator(max_items = 8, unique_items))]
     pub event_types: Nullable<Vec<EventTypeName>>,
     /// New responder flag.
     #[oai(deserialize_with = "not_null")]

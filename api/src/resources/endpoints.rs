@@ -17,7 +17,7 @@ use super::endpoint_dtos::{
     CreateEndpoint, CreatedEndpoint, EndpointPage, EndpointView, RotatedSecret, UpdateEndpoint,
 };
 use super::params::{default_page_size, page_cursor, settle};
-use super::types::OrganizationIdParam;
+use super::types::{OrganizationIdParam, Text};
 use super::ApiTags;
 use crate::auth::AdminKey;
 use crate::problem::status::{AUTHENTICATED, BAD_REQUEST, JSON_BODY, NOT_FOUND};
@@ -111,8 +111,8 @@ impl EndpointsApi {
         let organization = id.0 .0;
         let body = body.0;
         let new = NewEndpoint {
-            url: url(&body.url, &state)?,
-            description: body.description,
+            url: url(body.url.as_ref(), &state)?,
+            description: body.description.map(Text::into_string),
             event_types: body
                 .event_types
                 .map(|types| types.into_iter().map(Into::into).collect()),
@@ -211,8 +211,12 @@ impl EndpointsApi {
         let endpoint = EndpointId::from_uuid(endpoint_id.0);
         let body = body.0;
         let changes = EndpointChanges {
-            url: body.url.as_deref().map(|u| url(u, &state)).transpose()?,
-            description: maybe(body.description.0),
+            url: body
+                .url
+                .as_ref()
+                .map(|u| url(u.as_ref(), &state))
+                .transpose()?,
+            description: maybe(body.description.0).map(|d| d.map(Text::into_string)),
             event_types: maybe(body.event_types.0)
                 .map(|types| types.map(|t| t.into_iter().map(Into::into).collect())),
             responder: body.responder,

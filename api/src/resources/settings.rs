@@ -174,14 +174,14 @@ pub struct SettingsPatch {
     pub voice_greeting: Nullable<Text>,
     /// Language of spoken texts, `<Say language>`, e.g. `en-US` or `es-MX` (`null`: `en-US`).
     #[oai(validator(pattern = "^[a-z]{2,3}(-[A-Z][A-Za-z]{1,3})?$"))]
-    pub voice_language: Nullable<String>,
+    pub voice_language: Nullable<Text>,
     /// `<Say voice>` name, e.g. `Polly.Joanna` (`null`: the provider's default).
     #[oai(validator(pattern = "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"))]
-    pub voice: Nullable<String>,
+    pub voice: Nullable<Text>,
     /// Where calls are put through during business hours, E.164 (`null`: nobody; callers go
     /// to voicemail).
     #[oai(validator(pattern = "^\\+[1-9][0-9]{7,14}$"))]
-    pub forward_to: Nullable<String>,
+    pub forward_to: Nullable<Text>,
     /// Whether callers who are not put through may leave a voicemail (`null`: on).
     pub voicemail: Nullable<bool>,
 }
@@ -230,10 +230,10 @@ impl SettingsPatch {
             business_hours: change(&self.business_hours, WeeklyHours::parse)?,
             billing_day: change(&self.billing_day, |day| Ok(*day))?,
             voice_greeting: text(&self.voice_greeting),
-            voice_language: change(&self.voice_language, |l| Ok(l.clone()))?,
-            voice: change(&self.voice, |v| Ok(v.clone()))?,
+            voice_language: change(&self.voice_language, |l| Ok(l.0.clone()))?,
+            voice: change(&self.voice, |v| Ok(v.0.clone()))?,
             forward_to: change(&self.forward_to, |n| {
-                E164::parse_canonical(n).map_err(|e| {
+                E164::parse_canonical(&n.0).map_err(|e| {
                     ApiError::invalid_field("forward_to", "invalid_phone_number", e.to_string())
                 })
             })?,
