@@ -5,8 +5,14 @@
 //! Reports throughput, latency percentiles and failures under concurrency, and the cost of one
 //! message before and after the organization's history grew (ARCHITECTURE invariant 7).
 //!
+//! With `BENCH_ENDPOINT=1` the organization also has an endpoint (the sandbox's receiver) that
+//! takes `message.received`: the run then reports how fast the dispatcher delivers what the
+//! webhook records (deliveries per second) and the lag from a message's receipt to its delivery
+//! (p50/p99).
+//!
 //! `cargo bench -p switchboard-api --bench inbound_load` (env: `BENCH_MESSAGES`, default 2000;
-//! `BENCH_CONCURRENCY`, default 32; `BENCH_CUSTOMERS`, default 500; `BENCH_DATABASE`).
+//! `BENCH_CONCURRENCY`, default 32; `BENCH_CUSTOMERS`, default 500; `BENCH_DATABASE`;
+//! `BENCH_ENDPOINT`).
 
 #![allow(clippy::print_stdout)]
 
@@ -168,6 +174,11 @@ async fn main() {
         number: number["phone_number"].as_str().unwrap().to_string(),
     };
     println!("backend {backend:?}, {messages} messages, concurrency {concurrency}, {customers} customers");
+    let receiver = if std::env::var("BENCH_ENDPOINT").is_ok_and(|v| v == "1") {
+        Some(register_endpoint(&bench.client, &address, &org_id, &sandbox).await)
+    } else {
+        None
+    };
 
     let before = bench.sequential("before the load", 100, 1_000_000).await;
 
@@ -200,6 +211,10 @@ async fn main() {
         percentile(&latencies, 1.0),
     );
 
+    if let Some(receiver) = &receiver {
+        report_deliveries(&bench.client, receiver, messages + 100).await;
+    }
+
     let after = bench.sequential("after the load", 100, 2_000_000).await;
     println!(
         "cost of one message after {} more in the organization's history: {:.2}x",
@@ -226,4 +241,76 @@ async fn main() {
     app.stop().await;
     let _ = sandbox.shutdown().await;
     database.drop_database().await;
+}
+
+/// Registers a sandbox receiver as the organization's `message.received` endpoint; returns the
+/// receiver's state URL.
+async fn register_endpoint(
+    client: &reqwest::Client,
+    address: &str,
+    org_id: &str,
+    sandbox: &SandboxServer,
+) -> String {
+    let receiver: Value = client
+        .post(format!("{}/receivers", sandbox.space_url()))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let url = receiver["url"].as_str().unwrap().to_string();
+    let created = client
+        .post(format!("{address}/v1/organizations/{org_id}/endpoints"))
+        .bearer_auth(API_KEY)
+        .json(&json!({"url": url, "event_types": ["message.received"]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), 201);
+    url
+}
+
+/// Waits for `expected` deliveries at the receiver, then prints their rate and their lag from
+/// receipt (the envelope's timestamp) to arrival.
+async fn report_deliveries(client: &reqwest::Client, receiver: &str, expected: usize) {
+    let deadline = Instant::now() + Duration::from_secs(300);
+    let received = loop {
+        let state: Value = client
+            .get(receiver)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let received = state["received"].as_array().cloned().unwrap_or_default();
+        if received.len() >= expected || Instant::now() > deadline {
+            break received;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    let time = |text: &str| chrono::DateTime::parse_from_rfc3339(text).unwrap();
+    let mut lags: Vec<Duration> = Vec::new();
+    let mut arrivals = Vec::new();
+    for delivery in &received {
+        let arrived = time(delivery["received_at"].as_str().unwrap());
+        let envelope: Value = serde_json::from_str(delivery["body"].as_str().unwrap()).unwrap();
+        let happened = time(envelope["timestamp"].as_str().unwrap());
+        lags.push((arrived - happened).to_std().unwrap_or_default());
+        arrivals.push(arrived);
+    }
+    lags.sort();
+    arrivals.sort();
+    let span = match (arrivals.first(), arrivals.last()) {
+        (Some(first), Some(last)) => (*last - *first).to_std().unwrap_or_default(),
+        _ => Duration::ZERO,
+    };
+    println!(
+        "delivery: {} of {expected} delivered, {:.0} deliveries/s; receipt to delivery p50 {:.1} ms, p99 {:.1} ms",
+        received.len(),
+        received.len() as f64 / span.as_secs_f64().max(1e-3),
+        percentile(&lags, 0.50),
+        percentile(&lags, 0.99),
+    );
 }

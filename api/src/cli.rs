@@ -108,7 +108,7 @@ pub enum Command {
     /// Check configuration, database, provider credentials and every number's webhooks.
     ///
     /// Prints one line per finding, `ok <check>: <detail>` or `FAIL <check>: <detail>`, listing
-    /// each number whose SmsUrl, SmsMethod or StatusCallback differs from what PUBLIC_BASE_URL
+    /// each number whose SmsUrl, SmsMethod, StatusCallback or Voice* URLs differ from what PUBLIC_BASE_URL
     /// implies. Exits 1 when anything fails. With --fix, applies pending migrations and
     /// re-applies our webhooks to each differing number (recorded as WebhooksConfigured), then
     /// checks again.

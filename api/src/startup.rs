@@ -197,6 +197,19 @@ impl Application {
                 "/webhooks/twilio/status",
                 poem::post(webhooks::status_callback),
             )
+            .at("/webhooks/twilio/voice", poem::post(webhooks::inbound_call))
+            .at(
+                "/webhooks/twilio/voice/dial-status",
+                poem::post(webhooks::dial_status),
+            )
+            .at(
+                "/webhooks/twilio/voice/status",
+                poem::post(webhooks::call_status),
+            )
+            .at(
+                "/webhooks/twilio/voice/recording",
+                poem::post(webhooks::recording),
+            )
             .at("/metrics", poem::get(metrics_endpoint))
             .at(
                 "/openapi.yaml",

@@ -1,4 +1,5 @@
 use cqrs_es::AggregateError;
+use switchboard_domain::call::CallError;
 use switchboard_domain::conversation::ConversationError;
 use switchboard_domain::endpoint::EndpointError;
 use switchboard_domain::message::MessageError;
@@ -22,6 +23,9 @@ pub enum AppError {
     /// The message's rules refused the command.
     #[error(transparent)]
     Message(#[from] MessageError),
+    /// The call's rules refused the command.
+    #[error(transparent)]
+    Call(#[from] CallError),
     /// The quota refused (outbound sends beyond the plan).
     #[error(transparent)]
     Quota(#[from] QuotaError),

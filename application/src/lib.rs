@@ -1,6 +1,7 @@
 //! Switchboard's application layer: use cases over the aggregates, the ports they need (as
 //! traits), and the process managers that span aggregates (number provisioning and release).
 
+mod call_lifecycle;
 mod context;
 mod endpoints;
 mod errors;
@@ -17,6 +18,7 @@ mod quota;
 mod reconcile;
 mod settings;
 mod switchboard;
+mod voice;
 
 pub use context::{Clock, RequestContext, SystemClock};
 pub use endpoints::{NewEndpoint, SECRET_OVERLAP_HOURS};
@@ -31,3 +33,4 @@ pub use quota::Usage;
 pub use reconcile::Reconciliation;
 pub use settings::SettingsChanges;
 pub use switchboard::{Dependencies, Switchboard, SNAPSHOT_EVERY};
+pub use voice::{AnsweredCall, InboundCallWebhook};

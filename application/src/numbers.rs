@@ -160,7 +160,7 @@ impl<R: PersistedEventRepository + Clone> Switchboard<R> {
             capabilities: bought.capabilities,
             webhooks: WebhookUrls {
                 sms_url: self.webhooks.sms_url.clone(),
-                status_callback: self.webhooks.status_callback.clone(),
+                status_callback: self.webhooks.call_status_callback.clone(),
             },
             provisioned_at: self.clock.now(),
         };
@@ -283,7 +283,7 @@ impl<R: PersistedEventRepository + Clone> Switchboard<R> {
             organization_id,
             webhooks: WebhookUrls {
                 sms_url: self.webhooks.sms_url.clone(),
-                status_callback: self.webhooks.status_callback.clone(),
+                status_callback: self.webhooks.call_status_callback.clone(),
             },
             configured_at: self.clock.now(),
         };

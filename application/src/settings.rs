@@ -1,6 +1,6 @@
 use cqrs_es::persist::PersistedEventRepository;
 use switchboard_domain::organization::OrganizationCommand;
-use switchboard_domain::{BusinessHours, OrganizationId, Settings, TimeRange, TimeZone};
+use switchboard_domain::{BusinessHours, OrganizationId, Settings, TimeRange, TimeZone, E164};
 
 use crate::{AppError, OrganizationDetails, RequestContext, Switchboard};
 
@@ -22,6 +22,16 @@ pub struct SettingsChanges {
     pub business_hours: Option<Option<[Vec<TimeRange>; 7]>>,
     /// Billing day, 1 to 28.
     pub billing_day: Option<Option<u32>>,
+    /// Greeting spoken to callers.
+    pub voice_greeting: Option<Option<String>>,
+    /// Language of spoken texts (`en-US`, `es-MX`…); already checked.
+    pub voice_language: Option<Option<String>>,
+    /// `<Say voice>` name; already checked.
+    pub voice: Option<Option<String>>,
+    /// Where calls are put through during business hours.
+    pub forward_to: Option<Option<E164>>,
+    /// Whether callers may leave a voicemail.
+    pub voicemail: Option<Option<bool>>,
 }
 
 impl SettingsChanges {
@@ -61,6 +71,13 @@ impl SettingsChanges {
             time_zone,
             business_hours,
             billing_day: self.billing_day.unwrap_or(current.billing_day),
+            voice_greeting: pick(self.voice_greeting, &current.voice_greeting),
+            voice_language: pick(self.voice_language, &current.voice_language),
+            voice: pick(self.voice, &current.voice),
+            forward_to: self
+                .forward_to
+                .unwrap_or_else(|| current.forward_to.clone()),
+            voicemail: self.voicemail.unwrap_or(current.voicemail),
         })
     }
 }
@@ -82,7 +99,7 @@ impl<R: PersistedEventRepository + Clone> Switchboard<R> {
             .apply_to(org.settings())
             .map_err(|e| AppError::Store(crate::ports::StoreError::from_error(e)))?;
         let command = OrganizationCommand::UpdateSettings {
-            settings,
+            settings: Box::new(settings),
             updated_at: self.clock.now(),
         };
         let org = self.run_organization(id, command, context).await?;

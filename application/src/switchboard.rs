@@ -1,6 +1,7 @@
 use std::sync::Arc;
 
 use cqrs_es::persist::{PersistedEventRepository, PersistedEventStore};
+use switchboard_domain::call::Call;
 use switchboard_domain::conversation::Conversation;
 use switchboard_domain::endpoint::Endpoint;
 use switchboard_domain::message::Message;
@@ -47,6 +48,7 @@ pub struct Switchboard<R: PersistedEventRepository + Clone> {
     pub(crate) organizations: PersistedEventStore<R, Organization>,
     pub(crate) numbers: PersistedEventStore<R, PhoneNumber>,
     pub(crate) messages: PersistedEventStore<R, Message>,
+    pub(crate) calls: PersistedEventStore<R, Call>,
     pub(crate) quotas: PersistedEventStore<R, Quota>,
     pub(crate) conversations: PersistedEventStore<R, Conversation>,
     pub(crate) members: PersistedEventStore<R, SharedNumberMember>,
@@ -82,6 +84,7 @@ impl<R: PersistedEventRepository + Clone> Switchboard<R> {
             // Stored `MessageReceived` 1.0 events are read through their upcaster.
             messages: PersistedEventStore::new_event_store(repository.clone())
                 .with_upcasters(switchboard_domain::upcasting::upcasters()),
+            calls: PersistedEventStore::new_event_store(repository.clone()),
             quotas: PersistedEventStore::new_snapshot_store(repository.clone(), SNAPSHOT_EVERY),
             conversations: PersistedEventStore::new_snapshot_store(
                 repository.clone(),

@@ -11,6 +11,7 @@ pub mod analytics;
 pub mod audit;
 mod batch;
 mod bulk;
+mod calls;
 mod checkpoint;
 pub mod delivery;
 mod messages;
@@ -23,6 +24,7 @@ pub mod replay;
 mod routing_table;
 
 pub use batch::BATCH as PROJECTOR_BATCH;
+pub use calls::{CallRow, CallUsage, CallsPage, CallsView};
 pub use messages::{reply_sid, MessageRow, MessagesPage, MessagesView};
 pub use organizations::{
     OrganizationDirectoryView, OrganizationRow, OrganizationsPage, OrganizationsView,

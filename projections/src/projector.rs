@@ -10,7 +10,8 @@ use crate::audit::AuditChain;
 use crate::batch::{self, BATCH};
 use crate::delivery::DeliveryFanout;
 use crate::{
-    checkpoint, MessagesView, OrganizationsView, Projection, ProvisioningRequests, RoutingTable,
+    checkpoint, CallsView, MessagesView, OrganizationsView, Projection, ProvisioningRequests,
+    RoutingTable,
 };
 
 /// The projector failed.
@@ -42,6 +43,7 @@ pub fn all_projections() -> Vec<Arc<dyn Projection>> {
         Arc::new(RoutingTable),
         Arc::new(OrganizationsView),
         Arc::new(MessagesView),
+        Arc::new(CallsView),
         Arc::new(ProvisioningRequests::projection()),
         Arc::new(DeliveryFanout),
         Arc::new(MessageAnalytics),

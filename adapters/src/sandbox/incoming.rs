@@ -1,7 +1,8 @@
 //! `…/IncomingPhoneNumbers.json` and `…/IncomingPhoneNumbers/{Sid}.json`: buy, list, fetch,
 //! update and release the account's numbers (REFERENCE §1.3). Form fields honoured:
 //! `PhoneNumber` or `AreaCode` (create only), `FriendlyName`, `SmsUrl`, `SmsMethod`,
-//! `StatusCallback`, `StatusCallbackMethod`; others are accepted and ignored.
+//! `StatusCallback`, `StatusCallbackMethod`, `VoiceUrl`, `VoiceMethod`, `VoiceFallbackUrl`,
+//! `VoiceFallbackMethod`; others are accepted and ignored.
 
 use chrono::Utc;
 use poem::http::StatusCode;
@@ -184,6 +185,10 @@ fn settings(params: &Params) -> Result<NumberSettings, ApiError> {
         sms_method: method(params, "SmsMethod")?,
         status_callback: url(params, "StatusCallback")?,
         status_callback_method: method(params, "StatusCallbackMethod")?,
+        voice_url: url(params, "VoiceUrl")?,
+        voice_method: method(params, "VoiceMethod")?,
+        voice_fallback_url: url(params, "VoiceFallbackUrl")?,
+        voice_fallback_method: method(params, "VoiceFallbackMethod")?,
     })
 }
 

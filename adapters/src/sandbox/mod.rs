@@ -17,8 +17,11 @@
 //!   to its `StatusCallback`;
 //! - `POST messages`: the customer simulator, which delivers a signed inbound-message webhook to
 //!   the number's `SmsUrl`;
+//! - `POST calls`: the caller simulator, which posts a signed voice webhook to the number's
+//!   `VoiceUrl` and plays the call's callbacks (`calls.rs`, `call_twiml.rs`);
 //! - `GET messages/outbound` (what reached the customer's phone) and
-//!   `POST messages/{MessageSid}/status` (push one more status callback), for tests.
+//!   `POST messages/{MessageSid}/status` (push one more status callback), for tests;
+//! - `receivers`: endpoint receivers standing in for organizations' software (`receiver.rs`).
 //!
 //! REST calls need HTTP Basic `{AccountSid}:{AuthToken}`; every REST error is Twilio's JSON error
 //! body (SignalWire's `{"errors": [...]}` for a create without `PhoneNumber`). Use
@@ -37,6 +40,8 @@
 
 mod auth;
 mod available;
+mod call_twiml;
+mod calls;
 mod catalog;
 mod config;
 mod contains;
@@ -48,6 +53,7 @@ mod messages;
 mod outbound;
 mod outbox;
 mod owned;
+mod receiver;
 mod resources;
 mod routes;
 mod sent;
@@ -59,6 +65,7 @@ mod webhook;
 
 pub use config::SandboxConfig;
 pub use handle::Sandbox;
+pub use receiver::{ReceivedDelivery, ReceiverConfig};
 pub use server::{serve_sandbox, SandboxServer};
 
 /// The path the sandbox is served under by [`serve_sandbox`], and where

@@ -17,6 +17,12 @@ pub(crate) struct OwnedRecord {
     pub sms_method: String,
     pub status_callback: Option<String>,
     pub status_callback_method: String,
+    pub voice_url: Option<String>,
+    /// `GET` or `POST`.
+    pub voice_method: String,
+    pub voice_fallback_url: Option<String>,
+    /// `GET` or `POST`.
+    pub voice_fallback_method: String,
     pub date_created: DateTime<Utc>,
     pub date_updated: DateTime<Utc>,
 }
@@ -30,6 +36,10 @@ pub(crate) struct NumberSettings {
     pub sms_method: Option<String>,
     pub status_callback: Option<String>,
     pub status_callback_method: Option<String>,
+    pub voice_url: Option<String>,
+    pub voice_method: Option<String>,
+    pub voice_fallback_url: Option<String>,
+    pub voice_fallback_method: Option<String>,
 }
 
 impl OwnedRecord {
@@ -49,6 +59,10 @@ impl OwnedRecord {
             sms_method: "POST".into(),
             status_callback: None,
             status_callback_method: "POST".into(),
+            voice_url: None,
+            voice_method: "POST".into(),
+            voice_fallback_url: None,
+            voice_fallback_method: "POST".into(),
             date_created: now,
             date_updated: now,
         };
@@ -73,6 +87,18 @@ impl OwnedRecord {
         }
         if let Some(method) = settings.status_callback_method {
             self.status_callback_method = method;
+        }
+        if let Some(value) = settings.voice_url {
+            self.voice_url = url(value);
+        }
+        if let Some(method) = settings.voice_method {
+            self.voice_method = method;
+        }
+        if let Some(value) = settings.voice_fallback_url {
+            self.voice_fallback_url = url(value);
+        }
+        if let Some(method) = settings.voice_fallback_method {
+            self.voice_fallback_method = method;
         }
         self.date_updated = now;
     }

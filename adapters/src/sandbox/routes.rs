@@ -4,7 +4,8 @@ use poem::error::{NotFoundError, ResponseError};
 use poem::{get, post, Endpoint, EndpointExt, Request, Response, Route};
 
 use super::errors::{ApiError, INVALID_AREA_CODE};
-use super::{available, incoming, messages, outbox, simulator, Sandbox};
+use super::receiver;
+use super::{available, calls, incoming, messages, outbox, simulator, Sandbox};
 use crate::twilio::{Flavor, API_VERSION};
 
 /// Routes relative to the mount point (see [`Sandbox::endpoint`]): the REST resources under
@@ -41,8 +42,10 @@ pub(crate) fn endpoint(sandbox: Sandbox) -> impl Endpoint<Output = Response> {
     }
     route
         .at("/messages", post(simulator::receive))
+        .at("/calls", post(calls::place))
         .at("/messages/outbound", get(outbox::list))
         .at("/messages/:message_sid/status", post(outbox::push_status))
+        .nest("/receivers", receiver::endpoint())
         .data(sandbox)
         .catch_error(
             |_: NotFoundError| async move { ApiError::not_found("at this path").as_response() },

@@ -84,6 +84,11 @@ impl SandboxServer {
         format!("{}/messages", self.space_url())
     }
 
+    /// The caller simulator's URL: `http://{addr}/sandbox/calls`.
+    pub fn calls_url(&self) -> String {
+        format!("{}/calls", self.space_url())
+    }
+
     /// The sent-message log's URL: `http://{addr}/sandbox/messages/outbound` (`GET`, a JSON
     /// array of every message the account sent, oldest first).
     pub fn outbound_messages_url(&self) -> String {

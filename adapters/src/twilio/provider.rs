@@ -82,9 +82,10 @@ impl TelephonyProvider for TwilioClient {
     }
 
     /// `POST …/IncomingPhoneNumbers.json` (201) with `PhoneNumber` or `AreaCode`, `FriendlyName`,
-    /// `SmsUrl`, `SmsMethod`, `StatusCallback`, `StatusCallbackMethod=POST`. SignalWire takes no
-    /// `AreaCode`: there an area code is searched first and the first number found is bought
-    /// (`area_code.rs`).
+    /// `SmsUrl`, `SmsMethod`, `StatusCallback`, `StatusCallbackMethod=POST` and the `Voice*`
+    /// URLs. SignalWire takes no `AreaCode`, and Twilio's buys only US/CA local numbers: there
+    /// (and for any other country or type) an area code is searched first and the first number
+    /// found is bought (`area_code.rs`).
     ///
     /// # Errors
     /// As any call; `Unsupported` for a type the flavor does not sell.
@@ -103,7 +104,11 @@ impl TelephonyProvider for TwilioClient {
                 if !self.flavor().sells(*number_type) {
                     return Err(unsupported_type(self, *number_type));
                 }
-                if self.flavor().buys_by_area_code() {
+                // Twilio's `AreaCode` on create picks a US/CA local number: any other country
+                // or type is searched in its own inventory first, so it is honoured.
+                let local_nanp =
+                    *number_type == NumberType::Local && matches!(country.as_str(), "US" | "CA");
+                if self.flavor().buys_by_area_code() && local_nanp {
                     self.create_incoming(("AreaCode", area_code.to_string()), request)
                         .await
                 } else {
@@ -235,8 +240,12 @@ fn unsupported_type(client: &TwilioClient, number_type: NumberType) -> ProviderE
 fn push_webhooks(form: &mut Vec<(&str, String)>, webhooks: &WebhookConfig) {
     form.push(("SmsUrl", webhooks.sms_url.clone()));
     form.push(("SmsMethod", webhooks.sms_method.clone()));
-    form.push(("StatusCallback", webhooks.status_callback.clone()));
+    form.push(("StatusCallback", webhooks.call_status_callback.clone()));
     form.push(("StatusCallbackMethod", STATUS_CALLBACK_METHOD.to_string()));
+    form.push(("VoiceUrl", webhooks.voice_url.clone()));
+    form.push(("VoiceMethod", webhooks.voice_method.clone()));
+    form.push(("VoiceFallbackUrl", webhooks.voice_fallback_url.clone()));
+    form.push(("VoiceFallbackMethod", webhooks.voice_method.clone()));
 }
 
 /// The owned number in a single-resource answer; a resource we cannot read is

@@ -65,6 +65,12 @@ pub(crate) struct IncomingPhoneNumberItem {
     pub sms_method: Option<String>,
     #[serde(default, deserialize_with = "text")]
     pub status_callback: Option<String>,
+    #[serde(default, deserialize_with = "text")]
+    pub voice_url: Option<String>,
+    #[serde(default, deserialize_with = "text")]
+    pub voice_method: Option<String>,
+    #[serde(default, deserialize_with = "text")]
+    pub voice_fallback_url: Option<String>,
     #[serde(default, deserialize_with = "capabilities")]
     pub capabilities: Capabilities,
 }
@@ -121,6 +127,9 @@ impl TryFrom<IncomingPhoneNumberItem> for OwnedNumber {
             sms_url: item.sms_url,
             sms_method: item.sms_method,
             status_callback: item.status_callback,
+            voice_url: item.voice_url,
+            voice_method: item.voice_method,
+            voice_fallback_url: item.voice_fallback_url,
         })
     }
 }

@@ -87,11 +87,7 @@ impl TestSandbox {
 
 /// Switchboard's webhook URLs under `base`.
 pub fn webhooks(base: &str) -> WebhookConfig {
-    WebhookConfig {
-        sms_url: format!("{base}/webhooks/twilio/messages"),
-        sms_method: "POST".into(),
-        status_callback: format!("{base}/webhooks/twilio/status"),
-    }
+    WebhookConfig::under(base)
 }
 
 /// A purchase of `target` with webhooks under `https://switchboard.example`.

@@ -25,7 +25,16 @@ async fn buying_a_number_stores_its_webhooks_and_takes_it_off_sale() {
     assert_eq!(owned.sms_url.as_deref(), Some(expected.sms_url.as_str()));
     assert_eq!(
         owned.status_callback.as_deref(),
-        Some(expected.status_callback.as_str())
+        Some(expected.call_status_callback.as_str())
+    );
+    assert_eq!(
+        owned.voice_url.as_deref(),
+        Some(expected.voice_url.as_str())
+    );
+    assert_eq!(owned.voice_method.as_deref(), Some("POST"));
+    assert_eq!(
+        owned.voice_fallback_url.as_deref(),
+        Some(expected.voice_fallback_url.as_str())
     );
     assert!(owned.capabilities.sms);
 
@@ -70,7 +79,11 @@ async fn configure_webhooks_replaces_the_urls() {
     assert_eq!(updated.sms_url.as_deref(), Some(moved.sms_url.as_str()));
     assert_eq!(
         updated.status_callback.as_deref(),
-        Some(moved.status_callback.as_str())
+        Some(moved.call_status_callback.as_str())
+    );
+    assert_eq!(
+        updated.voice_url.as_deref(),
+        Some("https://new.example/webhooks/twilio/voice")
     );
     assert_eq!(t.client.list_owned().await.unwrap(), vec![updated]);
 }

@@ -147,6 +147,10 @@ async fn messages_to_unowned_numbers_or_numbers_without_sms_url_are_refused() {
         sms_url: String::new(),
         sms_method: "POST".into(),
         status_callback: String::new(),
+        voice_url: String::new(),
+        voice_method: "POST".into(),
+        voice_fallback_url: String::new(),
+        call_status_callback: String::new(),
     };
     let updated = t
         .client

@@ -5,7 +5,7 @@
 //! 2. `database`: `DATABASE_URL` is reachable and every migration is applied;
 //! 3. `provider`: the credentials work (one authenticated call listing the owned numbers);
 //! 4. `numbers`: every number the routing table holds is at the provider;
-//! 5. `webhooks`: every owned number points `SmsUrl`, `SmsMethod` and `StatusCallback` at
+//! 5. `webhooks`: every owned number points `SmsUrl`, `SmsMethod`, `StatusCallback` and `Voice*` at
 //!    `PUBLIC_BASE_URL` (one line per number and field that differs).
 //!
 //! With `--fix`, pending migrations are applied and our webhooks re-applied to each number that

@@ -1,8 +1,8 @@
 //! `numbers` and `webhooks`: every number the account owns points the URLs we configure at us.
 //!
 //! What is compared is the table [`FIELDS`]: one line per setting of an `IncomingPhoneNumber`
-//! that Switchboard sets (`SmsUrl`, `SmsMethod`, `StatusCallback` today). A new setting, such as
-//! `VoiceUrl` when voice arrives, is one more line there (and a field on `WebhookConfig` and
+//! that Switchboard sets (`SmsUrl`, `SmsMethod`, `StatusCallback`, `VoiceUrl`, `VoiceMethod`,
+//! `VoiceFallbackUrl`). A new setting is one more line there (and a field on `WebhookConfig` and
 //! `OwnedNumber`).
 
 use std::collections::HashMap;
@@ -41,8 +41,26 @@ pub const FIELDS: &[WebhookField] = &[
     },
     WebhookField {
         name: "StatusCallback",
-        expected: |w| w.status_callback.as_str(),
+        expected: |w| w.call_status_callback.as_str(),
         found: |n| n.status_callback.as_deref(),
+        ignore_case: false,
+    },
+    WebhookField {
+        name: "VoiceUrl",
+        expected: |w| w.voice_url.as_str(),
+        found: |n| n.voice_url.as_deref(),
+        ignore_case: false,
+    },
+    WebhookField {
+        name: "VoiceMethod",
+        expected: |w| w.voice_method.as_str(),
+        found: |n| n.voice_method.as_deref(),
+        ignore_case: true,
+    },
+    WebhookField {
+        name: "VoiceFallbackUrl",
+        expected: |w| w.voice_fallback_url.as_str(),
+        found: |n| n.voice_fallback_url.as_deref(),
         ignore_case: false,
     },
 ];
@@ -197,7 +215,10 @@ mod tests {
             capabilities: Capabilities::default(),
             sms_url: sms_url.map(str::to_string),
             sms_method: sms_method.map(str::to_string),
-            status_callback: Some(ours.status_callback),
+            status_callback: Some(ours.call_status_callback),
+            voice_url: Some(ours.voice_url),
+            voice_method: Some("POST".into()),
+            voice_fallback_url: Some(ours.voice_fallback_url),
         }
     }
 
@@ -224,6 +245,21 @@ mod tests {
                     expected: "POST".into(),
                 },
             ]
+        );
+    }
+
+    #[test]
+    fn a_number_without_our_voice_url_is_named() {
+        let ours = WebhookConfig::under("https://sb.example");
+        let mut silent = number(Some(ours.sms_url.as_str()), Some("POST"));
+        silent.voice_url = None;
+        assert_eq!(
+            mismatches(&silent, &ours),
+            vec![Mismatch {
+                field: "VoiceUrl",
+                found: None,
+                expected: "https://sb.example/webhooks/twilio/voice".into(),
+            }]
         );
     }
 }

@@ -35,6 +35,10 @@ pub struct Metrics {
     /// `outcome` is the recorded outcome (`accepted`, `refused_quota`, `opted_out`, `unrouted`,
     /// …), `duplicate`, `invalid_signature`, `invalid_request` or `error`.
     pub webhooks: IntCounterVec,
+    /// `switchboard_delivery_attempts_total{mode, result}`: attempts to deliver to organizations'
+    /// endpoints; `mode` is `async` (the dispatcher) or `responder` (inside the webhook),
+    /// `result` `delivered` or `failed`.
+    pub delivery_attempts: IntCounterVec,
     /// `switchboard_provider_calls_total{operation, result}`: `result` is `ok` or the error kind.
     pub provider_calls: IntCounterVec,
     /// `switchboard_provider_call_duration_seconds{operation}`.
@@ -85,6 +89,11 @@ impl Metrics {
             "Twilio webhooks handled, by webhook and outcome.",
             &["webhook", "outcome"],
         );
+        let delivery_attempts = counter(
+            "switchboard_delivery_attempts_total",
+            "Attempts to deliver envelopes to organizations' endpoints, by mode and result.",
+            &["mode", "result"],
+        );
         let provider_calls = counter(
             "switchboard_provider_calls_total",
             "Calls to the telephony provider's REST API, by operation and result.",
@@ -128,6 +137,7 @@ impl Metrics {
             http_requests,
             http_duration,
             webhooks,
+            delivery_attempts,
             provider_calls,
             provider_duration,
             events_appended,
@@ -144,6 +154,14 @@ impl Metrics {
     /// Counts one webhook with its outcome.
     pub fn webhook(&self, webhook: &str, outcome: &str) {
         self.webhooks.with_label_values(&[webhook, outcome]).inc();
+    }
+
+    /// Counts one delivery attempt.
+    pub fn delivery_attempt(&self, mode: &str, delivered: bool) {
+        let result = if delivered { "delivered" } else { "failed" };
+        self.delivery_attempts
+            .with_label_values(&[mode, result])
+            .inc();
     }
 
     /// The registry's families in the text format.

@@ -17,7 +17,8 @@ use switchboard_projections::analytics::{
 use super::analytics_dtos::{
     ConversationPage, Granularity, NumberHistoryView, OrganizationStatsView, PlatformAnalyticsView,
 };
-use super::params::{self, organization_id, page_cursor};
+use super::params::page_cursor;
+use super::types::{OrganizationIdParam, PhoneNumber as PhoneNumberParam};
 use super::ApiTags;
 use crate::auth::AdminKey;
 use crate::problem::ApiError;
@@ -80,7 +81,7 @@ impl AnalyticsApi {
         &self,
         state: Data<&Arc<AppState>>,
         _auth: AdminKey,
-        id: Path<String>,
+        id: Path<OrganizationIdParam>,
         /// First day (`YYYY-MM-DD`, in the organization's time zone); default: 29 days before
         /// `to`.
         from: Query<Option<NaiveDate>>,
@@ -89,7 +90,7 @@ impl AnalyticsApi {
         /// `day` (default) or `month` (billing periods).
         granularity: Query<Option<Granularity>>,
     ) -> Result<StatsResponse, ApiError> {
-        let id = organization_id(&id.0)?;
+        let id = id.0 .0;
         let organization = state.app.organization(id).await?;
         let time_zone = organization
             .settings
@@ -153,7 +154,7 @@ impl AnalyticsApi {
         &self,
         state: Data<&Arc<AppState>>,
         _auth: AdminKey,
-        id: Path<String>,
+        id: Path<OrganizationIdParam>,
         /// Page size, 1 to 200.
         #[oai(
             default = "default_limit",
@@ -163,7 +164,7 @@ impl AnalyticsApi {
         /// A `next_cursor` from the previous page.
         cursor: Query<Option<String>>,
     ) -> Result<ConversationsResponse, ApiError> {
-        let id = organization_id(&id.0)?;
+        let id = id.0 .0;
         state.app.organization(id).await?;
         let page = ConversationsView::new(state.projector.pool().clone())
             .list(&id.to_string(), limit.0, page_cursor(cursor.0)?)
@@ -202,9 +203,9 @@ impl AnalyticsApi {
         &self,
         state: Data<&Arc<AppState>>,
         _auth: AdminKey,
-        phone_number: Path<String>,
+        phone_number: Path<PhoneNumberParam>,
     ) -> Result<HistoryResponse, ApiError> {
-        let number = params::phone_number(&phone_number.0)?;
+        let number = phone_number.0 .0.clone();
         let ownerships = NumberHistory::of_number(state.projector.pool(), number.as_str())
             .await
             .map_err(store)?;

@@ -7,11 +7,13 @@ use poem_openapi::param::Query;
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object, OpenApi};
 use switchboard_application::ports::{AvailableNumber, AvailableNumberQuery};
-use switchboard_domain::{Capabilities, NumberType};
+use switchboard_domain::Capabilities;
 
+use super::types::{Choice, Described, NumberType, PhoneNumber};
 use super::ApiTags;
 use crate::auth::AdminKey;
-use crate::problem::ApiError;
+use crate::problem::status::{AUTHENTICATED, BAD_REQUEST, UNPROCESSABLE};
+use crate::problem::{ApiError, Problems};
 use crate::state::AppState;
 
 /// What a number can do.
@@ -35,11 +37,12 @@ impl From<Capabilities> for CapabilitiesView {
     }
 }
 
-/// A number the provider offers.
+/// A number the provider offers. Members the provider does not give are omitted.
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct AvailableNumberView {
-    /// E.164.
-    pub phone_number: String,
+    /// The number.
+    pub phone_number: PhoneNumber,
     /// The provider's display form.
     pub friendly_name: Option<String>,
     /// City.
@@ -49,18 +52,18 @@ pub struct AvailableNumberView {
     /// ISO country.
     pub iso_country: Option<String>,
     /// What it can do.
-    pub capabilities: CapabilitiesView,
+    pub capabilities: Described<CapabilitiesView>,
 }
 
 impl From<AvailableNumber> for AvailableNumberView {
     fn from(n: AvailableNumber) -> Self {
         Self {
-            phone_number: n.phone_number.to_string(),
+            phone_number: n.phone_number.into(),
             friendly_name: n.friendly_name,
             locality: n.locality,
             region: n.region,
             iso_country: n.iso_country,
-            capabilities: n.capabilities.into(),
+            capabilities: CapabilitiesView::from(n.capabilities).into(),
         }
     }
 }
@@ -79,21 +82,9 @@ enum SearchResponse {
     Ok(Json<AvailableNumberList>),
 }
 
-/// Parses an ISO 3166-1 alpha-2 country (default `US`), upper-cased.
-pub(crate) fn country(
-    raw: Option<&str>,
-    error: fn(&str, &str, &'static str) -> ApiError,
-) -> Result<String, ApiError> {
-    let country = raw.unwrap_or("US").trim().to_ascii_uppercase();
-    if country.len() == 2 && country.chars().all(|c| c.is_ascii_alphabetic()) {
-        Ok(country)
-    } else {
-        Err(error(
-            "country",
-            "invalid_country",
-            "a country is an ISO 3166-1 alpha-2 code, e.g. US",
-        ))
-    }
+/// The default number of search results.
+fn default_search_size() -> u32 {
+    20
 }
 
 /// The provider's inventory.
@@ -112,72 +103,53 @@ impl AvailableNumbersApi {
         &self,
         state: Data<&Arc<AppState>>,
         _auth: AdminKey,
-        /// ISO 3166-1 alpha-2 (default `US`).
+        /// ISO 3166-1 alpha-2 country, any case (default `US`).
+        #[oai(validator(pattern = "^[A-Za-z]{2}$"))]
         country: Query<Option<String>>,
-        /// `local` (default), `toll-free` or `mobile`.
+        /// The kind of number (default `local`).
         #[oai(name = "type")]
-        number_type: Query<Option<String>>,
-        /// Three-digit area code (US/CA).
+        number_type: Query<Option<Choice<NumberType>>>,
+        /// A North American area code, three digits 200 to 999.
+        #[oai(validator(pattern = "^[2-9][0-9]{2}$"))]
         area_code: Query<Option<String>>,
-        /// Digits (or letters) the number must contain; `*` matches any one character.
+        /// Digits (or letters, read as keypad digits) the number must contain, 2 to 16 of them;
+        /// `*` matches any one digit, `%` any run of digits, a leading `+` anchors at the start
+        /// and a trailing `$` at the end.
+        #[oai(validator(pattern = "^\\+?[0-9A-Za-z*%]{2,16}\\$?$"))]
         contains: Query<Option<String>>,
         /// Only SMS-capable numbers (default true).
         sms_enabled: Query<Option<bool>>,
-        /// At most this many, 1 to 100 (default 20).
-        limit: Query<Option<u32>>,
-    ) -> Result<SearchResponse, ApiError> {
-        let bad = |field: &str, code: &str, detail: &'static str| {
-            ApiError::bad_parameter(field, code, detail)
-        };
-        let country = self::country(country.0.as_deref(), bad)?;
+        /// At most this many, 1 to 100.
+        #[oai(
+            default = "default_search_size",
+            validator(minimum(value = "1"), maximum(value = "100"))
+        )]
+        limit: Query<u32>,
+    ) -> Result<SearchResponse, Problems<{ AUTHENTICATED | BAD_REQUEST | UNPROCESSABLE }>> {
         let number_type = number_type
             .0
-            .as_deref()
-            .map(|t| t.parse::<NumberType>())
-            .transpose()
-            .map_err(|e| ApiError::bad_parameter("type", "unknown_number_type", e.to_string()))?
+            .map(|t| {
+                t.known(|text| {
+                    ApiError::bad_parameter(
+                        "type",
+                        "unknown_number_type",
+                        format!("`{text}` is not a number type: local, toll-free or mobile"),
+                    )
+                })
+            })
+            .transpose()?
+            .map(Into::into)
             .unwrap_or_default();
-        let area_code = match area_code.0 {
-            Some(code) => Some(
-                code.trim()
-                    .parse::<u16>()
-                    .ok()
-                    .filter(|_| code.trim().len() == 3)
-                    .ok_or_else(|| {
-                        bad(
-                            "area_code",
-                            "invalid_area_code",
-                            "an area code is three digits",
-                        )
-                    })?,
-            ),
-            None => None,
-        };
-        let contains = contains.0.filter(|c| !c.is_empty());
-        if let Some(pattern) = &contains {
-            let ok = (2..=16).contains(&pattern.len())
-                && pattern
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || "*%+$".contains(c));
-            if !ok {
-                return Err(bad(
-                    "contains",
-                    "invalid_pattern",
-                    "2 to 16 of 0-9, A-Z, *, %, +, $",
-                ));
-            }
-        }
-        let limit = limit.0.unwrap_or(20);
-        if !(1..=100).contains(&limit) {
-            return Err(bad("limit", "invalid_limit", "limit must be 1 to 100"));
-        }
         let query = AvailableNumberQuery {
-            country,
+            country: country
+                .0
+                .map(|c| c.to_ascii_uppercase())
+                .unwrap_or_else(|| "US".into()),
             number_type,
-            area_code,
-            contains,
+            area_code: area_code.0.and_then(|code| code.parse().ok()),
+            contains: contains.0,
             sms_enabled: Some(sms_enabled.0.unwrap_or(true)),
-            limit,
+            limit: limit.0,
         };
         let numbers = state.app.search_available_numbers(&query).await?;
         Ok(SearchResponse::Ok(Json(AvailableNumberList {

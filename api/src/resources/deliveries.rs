@@ -9,16 +9,19 @@ use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, OpenApi};
 use switchboard_application::ports::StoreError;
 use switchboard_application::AppError;
+use switchboard_domain::EndpointId;
 use switchboard_projections::delivery::{replay_since, DeliveryQueue};
 
 use super::endpoint_dtos::{
     DeliveryPage, DeliveryStatus, DeliveryView, ReplayRequest, ReplayResult,
 };
-use super::endpoints::{endpoint_id, read_endpoint};
-use super::params::{organization_id, page_cursor, page_limit};
+use super::endpoints::read_endpoint;
+use super::params::{default_page_size, page_cursor};
+use super::types::OrganizationIdParam;
 use super::ApiTags;
 use crate::auth::AdminKey;
-use crate::problem::{ApiError, Problem};
+use crate::problem::status::{AUTHENTICATED, BAD_REQUEST, JSON_BODY, NOT_FOUND};
+use crate::problem::{ApiError, Problem, Problems};
 use crate::state::AppState;
 
 #[derive(ApiResponse)]
@@ -73,18 +76,25 @@ impl DeliveriesApi {
         &self,
         state: Data<&Arc<AppState>>,
         _auth: AdminKey,
-        id: Path<String>,
-        endpoint_id: Path<String>,
+        /// The organization's id.
+        id: Path<OrganizationIdParam>,
+        /// The endpoint's id.
+        endpoint_id: Path<uuid::Uuid>,
         /// Only deliveries in this state.
         status: Query<Option<DeliveryStatus>>,
-        /// Page size, 1 to 200 (default 50).
-        limit: Query<Option<u32>>,
+        /// Page size, 1 to 200.
+        #[oai(
+            default = "default_page_size",
+            validator(minimum(value = "1"), maximum(value = "200"))
+        )]
+        limit: Query<u32>,
         /// The `next_cursor` of the previous page.
+        #[oai(validator(pattern = "^[0-9]{1,18}$"))]
         cursor: Query<Option<String>>,
-    ) -> Result<ListResponse, ApiError> {
-        let organization = organization_id(&id.0)?;
-        let endpoint = self::endpoint_id(&endpoint_id.0)?;
-        let limit = page_limit(limit.0)?;
+    ) -> Result<ListResponse, Problems<{ AUTHENTICATED | BAD_REQUEST | NOT_FOUND }>> {
+        let organization = id.0 .0;
+        let endpoint = EndpointId::from_uuid(endpoint_id.0);
+        let limit = limit.0;
         let cursor = page_cursor(cursor.0)?;
         read_endpoint(&state, organization, endpoint).await?;
         let status = status.0.map(|s| match s {
@@ -117,27 +127,25 @@ impl DeliveriesApi {
         &self,
         state: Data<&Arc<AppState>>,
         _auth: AdminKey,
-        id: Path<String>,
-        endpoint_id: Path<String>,
-        delivery_id: Path<String>,
-    ) -> Result<RetryResponse, ApiError> {
-        let organization = organization_id(&id.0)?;
-        let endpoint = self::endpoint_id(&endpoint_id.0)?.to_string();
-        let delivery: uuid::Uuid = delivery_id.0.parse().map_err(|_| {
-            ApiError::bad_parameter(
-                "delivery_id",
-                "invalid_delivery_id",
-                "not a delivery id (a UUID)",
-            )
-        })?;
-        read_endpoint(&state, organization, self::endpoint_id(&endpoint_id.0)?).await?;
+        /// The organization's id.
+        id: Path<OrganizationIdParam>,
+        /// The endpoint's id.
+        endpoint_id: Path<uuid::Uuid>,
+        /// The delivery's id.
+        delivery_id: Path<uuid::Uuid>,
+    ) -> Result<RetryResponse, Problems<{ AUTHENTICATED | BAD_REQUEST | NOT_FOUND }>> {
+        let organization = id.0 .0;
+        let endpoint_id = EndpointId::from_uuid(endpoint_id.0);
+        let endpoint = endpoint_id.to_string();
+        let delivery = delivery_id.0;
+        read_endpoint(&state, organization, endpoint_id).await?;
         let pool = state.projector.pool();
         let found =
             DeliveryQueue::retry_now(pool, &endpoint, &delivery.to_string(), chrono::Utc::now())
                 .await
                 .map_err(store)?;
         if !found {
-            return Err(delivery_not_found());
+            return Err(delivery_not_found().into());
         }
         let row = DeliveryQueue::get(pool, &endpoint, &delivery.to_string())
             .await
@@ -156,12 +164,14 @@ impl DeliveriesApi {
         &self,
         state: Data<&Arc<AppState>>,
         _auth: AdminKey,
-        id: Path<String>,
-        endpoint_id: Path<String>,
+        /// The organization's id.
+        id: Path<OrganizationIdParam>,
+        /// The endpoint's id.
+        endpoint_id: Path<uuid::Uuid>,
         body: Json<ReplayRequest>,
-    ) -> Result<ReplayResponse, ApiError> {
-        let organization = organization_id(&id.0)?;
-        let endpoint = self::endpoint_id(&endpoint_id.0)?;
+    ) -> Result<ReplayResponse, Problems<{ AUTHENTICATED | JSON_BODY | NOT_FOUND }>> {
+        let organization = id.0 .0;
+        let endpoint = EndpointId::from_uuid(endpoint_id.0);
         let row = read_endpoint(&state, organization, endpoint).await?;
         let since = body.0.since.timestamp_millis();
         let state = Arc::clone(&state);

@@ -1,33 +1,39 @@
 //! DTOs of `/v1/organizations/{id}/endpoints` and their deliveries.
 
-use poem_openapi::types::MaybeUndefined;
 use poem_openapi::{Enum, Object};
 use switchboard_domain::EventType;
 use switchboard_projections::delivery::{AttemptRow, DeliveryRow, EndpointRow};
 
+use super::envelope_dtos::Envelope;
+use super::types::{not_null, Described, Nullable, Text};
+
 /// The type of a delivered envelope (Standard Webhooks style names).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Enum, serde::Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Enum)]
 pub enum EventTypeName {
     /// An inbound message routed to the organization, with its outcome and our replies.
     #[oai(rename = "message.received")]
-    #[serde(rename = "message.received")]
     MessageReceived,
     /// The provider accepted an outbound message.
     #[oai(rename = "message.sent")]
-    #[serde(rename = "message.sent")]
     MessageSent,
     /// An outbound message's status moved forward.
     #[oai(rename = "message.status")]
-    #[serde(rename = "message.status")]
     MessageStatus,
     /// The organization got a number.
     #[oai(rename = "number.provisioned")]
-    #[serde(rename = "number.provisioned")]
     NumberProvisioned,
     /// The organization gave a number up.
     #[oai(rename = "number.released")]
-    #[serde(rename = "number.released")]
     NumberReleased,
+    /// An inbound call routed to the organization, with what the caller heard.
+    #[oai(rename = "call.received")]
+    CallReceived,
+    /// A call ended, with its duration.
+    #[oai(rename = "call.completed")]
+    CallCompleted,
+    /// A caller left a voicemail.
+    #[oai(rename = "call.voicemail")]
+    CallVoicemail,
 }
 
 impl From<EventTypeName> for EventType {
@@ -38,6 +44,9 @@ impl From<EventTypeName> for EventType {
             EventTypeName::MessageStatus => EventType::MessageStatus,
             EventTypeName::NumberProvisioned => EventType::NumberProvisioned,
             EventTypeName::NumberReleased => EventType::NumberReleased,
+            EventTypeName::CallReceived => EventType::CallReceived,
+            EventTypeName::CallCompleted => EventType::CallCompleted,
+            EventTypeName::CallVoicemail => EventType::CallVoicemail,
         }
     }
 }
@@ -50,6 +59,9 @@ impl From<EventType> for EventTypeName {
             EventType::MessageStatus => EventTypeName::MessageStatus,
             EventType::NumberProvisioned => EventTypeName::NumberProvisioned,
             EventType::NumberReleased => EventTypeName::NumberReleased,
+            EventType::CallReceived => EventTypeName::CallReceived,
+            EventType::CallCompleted => EventTypeName::CallCompleted,
+            EventType::CallVoicemail => EventTypeName::CallVoicemail,
         }
     }
 }
@@ -58,17 +70,21 @@ impl From<EventType> for EventTypeName {
 #[derive(Debug, Object)]
 pub struct CreateEndpoint {
     /// Where deliveries are posted: absolute `https`, or `http` on a loopback host (any host
-    /// with `ALLOW_INSECURE_ENDPOINTS=true`).
-    #[oai(validator(min_length = 1, max_length = 2048))]
+    /// with `ALLOW_INSECURE_ENDPOINTS=true`; otherwise 422 `invalid_url`).
+    #[oai(validator(
+        max_length = 2048,
+        pattern = r"^[hH][tT][tT][pP][sS]?://[^\s/?#@]+([/?#]\S*)?$"
+    ))]
     pub url: String,
     /// Free text.
-    #[oai(validator(max_length = 500))]
-    pub description: Option<String>,
+    #[oai(validator(max_length = 500), deserialize_with = "not_null")]
+    pub description: Option<Text>,
     /// The types delivered; all when absent.
-    #[oai(validator(max_items = 5, unique_items))]
+    #[oai(validator(max_items = 8, unique_items), deserialize_with = "not_null")]
     pub event_types: Option<Vec<EventTypeName>>,
     /// Whether this endpoint answers `message.received` synchronously with a reply for the
     /// customer (default false).
+    #[oai(deserialize_with = "not_null")]
     pub responder: Option<bool>,
 }
 
@@ -76,17 +92,22 @@ pub struct CreateEndpoint {
 #[derive(Debug, Object)]
 pub struct UpdateEndpoint {
     /// New URL.
-    #[oai(validator(min_length = 1, max_length = 2048))]
-    pub url: Option<String>,
+    #[oai(
+        validator(min_length = 1, max_length = 2048),
+        deserialize_with = "not_null"
+    )]
+    pub url: Option<Text>,
     /// New description; `null` clears it.
     #[oai(validator(max_length = 500))]
-    pub description: MaybeUndefined<String>,
+    pub description: Nullable<Text>,
     /// New type filter; `null` delivers every type.
-    #[oai(validator(max_items = 5, unique_items))]
-    pub event_types: MaybeUndefined<Vec<EventTypeName>>,
+    #[oai(validator(max_items = 8, unique_items))]
+    pub event_types: Nullable<Vec<EventTypeName>>,
     /// New responder flag.
+    #[oai(deserialize_with = "not_null")]
     pub responder: Option<bool>,
     /// `true` re-enables a disabled endpoint (clearing `disabled_reason`); `false` disables it.
+    #[oai(deserialize_with = "not_null")]
     pub enabled: Option<bool>,
 }
 
@@ -215,15 +236,17 @@ pub struct DeliveryView {
     /// The `webhook-id` header it is sent with, the same on every attempt (deduplicate on it).
     pub webhook_id: String,
     /// The envelope's type.
-    pub event_type: EventTypeName,
+    pub event_type: Described<EventTypeName>,
     /// Its state.
-    pub status: DeliveryStatus,
+    pub status: Described<DeliveryStatus>,
     /// When the next attempt is due; only while pending.
     pub next_attempt_at: Option<chrono::DateTime<chrono::Utc>>,
     /// When the delivery was created.
     pub created_at: chrono::DateTime<chrono::Utc>,
     /// The attempts, oldest first.
     pub attempts: Vec<DeliveryAttempt>,
+    /// What is delivered: the exact JSON body of every attempt.
+    pub envelope: Described<Envelope>,
 }
 
 /// The `webhook-id` of a delivery: `msg_` + the 32 hex digits of its id.
@@ -237,21 +260,25 @@ impl From<DeliveryRow> for DeliveryView {
         Self {
             webhook_id: webhook_id(&id),
             id,
-            event_type: row
-                .event_type
-                .parse::<EventType>()
-                .map(Into::into)
-                .unwrap_or(EventTypeName::MessageReceived),
-            status: match row.status.as_str() {
+            event_type: Described(
+                row.event_type
+                    .parse::<EventType>()
+                    .map(Into::into)
+                    .unwrap_or(EventTypeName::MessageReceived),
+            ),
+            status: Described(match row.status.as_str() {
                 "delivered" => DeliveryStatus::Delivered,
                 "failed" => DeliveryStatus::Failed,
                 _ => DeliveryStatus::Pending,
-            },
+            }),
             next_attempt_at: row
                 .next_attempt_ms
                 .and_then(chrono::DateTime::from_timestamp_millis),
             created_at: time(&row.created_at),
             attempts: row.attempt_log.into_iter().map(Into::into).collect(),
+            envelope: Described(
+                Envelope::parse(&row.payload).unwrap_or_else(|_| Envelope::empty()),
+            ),
         }
     }
 }

@@ -16,10 +16,12 @@ use switchboard_projections::delivery::{EndpointRow, EndpointsView};
 use super::endpoint_dtos::{
     CreateEndpoint, CreatedEndpoint, EndpointPage, EndpointView, RotatedSecret, UpdateEndpoint,
 };
-use super::params::{organization_id, page_cursor, page_limit, settle};
+use super::params::{default_page_size, page_cursor, settle};
+use super::types::{OrganizationIdParam, Text};
 use super::ApiTags;
 use crate::auth::AdminKey;
-use crate::problem::ApiError;
+use crate::problem::status::{AUTHENTICATED, BAD_REQUEST, JSON_BODY, NOT_FOUND};
+use crate::problem::{ApiError, Problems};
 use crate::state::AppState;
 
 #[derive(ApiResponse)]
@@ -62,14 +64,6 @@ pub struct EndpointsApi;
 
 const ENDPOINT: &str = <Endpoint as cqrs_es::Aggregate>::TYPE;
 
-/// Parses the `{endpoint_id}` path parameter.
-pub fn endpoint_id(raw: &str) -> Result<EndpointId, ApiError> {
-    raw.parse()
-        .map_err(|e: switchboard_domain::InvalidEndpointId| {
-            ApiError::bad_parameter("endpoint_id", "invalid_endpoint_id", e.to_string())
-        })
-}
-
 fn url(raw: &str, state: &AppState) -> Result<EndpointUrl, ApiError> {
     EndpointUrl::parse(raw, state.delivery.allow_insecure_endpoints)
         .map_err(|e| ApiError::invalid_field("url", "invalid_url", e.to_string()))
@@ -110,14 +104,15 @@ impl EndpointsApi {
         state: Data<&Arc<AppState>>,
         _auth: AdminKey,
         ctx: Data<&RequestContext>,
-        id: Path<String>,
+        /// The organization's id.
+        id: Path<OrganizationIdParam>,
         body: Json<CreateEndpoint>,
-    ) -> Result<CreateResponse, ApiError> {
-        let organization = organization_id(&id.0)?;
+    ) -> Result<CreateResponse, Problems<{ AUTHENTICATED | JSON_BODY | NOT_FOUND }>> {
+        let organization = id.0 .0;
         let body = body.0;
         let new = NewEndpoint {
-            url: url(&body.url, &state)?,
-            description: body.description,
+            url: url(body.url.as_ref(), &state)?,
+            description: body.description.map(Text::into_string),
             event_types: body
                 .event_types
                 .map(|types| types.into_iter().map(Into::into).collect()),
@@ -144,14 +139,20 @@ impl EndpointsApi {
         &self,
         state: Data<&Arc<AppState>>,
         _auth: AdminKey,
-        id: Path<String>,
-        /// Page size, 1 to 200 (default 50).
-        limit: Query<Option<u32>>,
+        /// The organization's id.
+        id: Path<OrganizationIdParam>,
+        /// Page size, 1 to 200.
+        #[oai(
+            default = "default_page_size",
+            validator(minimum(value = "1"), maximum(value = "200"))
+        )]
+        limit: Query<u32>,
         /// The `next_cursor` of the previous page.
+        #[oai(validator(pattern = "^[0-9]{1,18}$"))]
         cursor: Query<Option<String>>,
-    ) -> Result<ListResponse, ApiError> {
-        let organization = organization_id(&id.0)?;
-        let limit = page_limit(limit.0)?;
+    ) -> Result<ListResponse, Problems<{ AUTHENTICATED | BAD_REQUEST | NOT_FOUND }>> {
+        let organization = id.0 .0;
+        let limit = limit.0;
         let cursor = page_cursor(cursor.0)?;
         state.app.organization(organization).await?;
         let page = EndpointsView::list(
@@ -178,11 +179,13 @@ impl EndpointsApi {
         &self,
         state: Data<&Arc<AppState>>,
         _auth: AdminKey,
-        id: Path<String>,
-        endpoint_id: Path<String>,
-    ) -> Result<GetResponse, ApiError> {
-        let organization = organization_id(&id.0)?;
-        let endpoint = self::endpoint_id(&endpoint_id.0)?;
+        /// The organization's id.
+        id: Path<OrganizationIdParam>,
+        /// The endpoint's id.
+        endpoint_id: Path<uuid::Uuid>,
+    ) -> Result<GetResponse, Problems<{ AUTHENTICATED | BAD_REQUEST | NOT_FOUND }>> {
+        let organization = id.0 .0;
+        let endpoint = EndpointId::from_uuid(endpoint_id.0);
         let row = read_endpoint(&state, organization, endpoint).await?;
         Ok(GetResponse::Ok(Json(row.into())))
     }
@@ -198,17 +201,23 @@ impl EndpointsApi {
         state: Data<&Arc<AppState>>,
         _auth: AdminKey,
         ctx: Data<&RequestContext>,
-        id: Path<String>,
-        endpoint_id: Path<String>,
+        /// The organization's id.
+        id: Path<OrganizationIdParam>,
+        /// The endpoint's id.
+        endpoint_id: Path<uuid::Uuid>,
         body: Json<UpdateEndpoint>,
-    ) -> Result<GetResponse, ApiError> {
-        let organization = organization_id(&id.0)?;
-        let endpoint = self::endpoint_id(&endpoint_id.0)?;
+    ) -> Result<GetResponse, Problems<{ AUTHENTICATED | JSON_BODY | NOT_FOUND }>> {
+        let organization = id.0 .0;
+        let endpoint = EndpointId::from_uuid(endpoint_id.0);
         let body = body.0;
         let changes = EndpointChanges {
-            url: body.url.as_deref().map(|u| url(u, &state)).transpose()?,
-            description: maybe(body.description),
-            event_types: maybe(body.event_types)
+            url: body
+                .url
+                .as_ref()
+                .map(|u| url(u.as_ref(), &state))
+                .transpose()?,
+            description: maybe(body.description.0).map(|d| d.map(Text::into_string)),
+            event_types: maybe(body.event_types.0)
                 .map(|types| types.map(|t| t.into_iter().map(Into::into).collect())),
             responder: body.responder,
             enabled: body.enabled,
@@ -233,11 +242,13 @@ impl EndpointsApi {
         state: Data<&Arc<AppState>>,
         _auth: AdminKey,
         ctx: Data<&RequestContext>,
-        id: Path<String>,
-        endpoint_id: Path<String>,
-    ) -> Result<DeleteResponse, ApiError> {
-        let organization = organization_id(&id.0)?;
-        let endpoint = self::endpoint_id(&endpoint_id.0)?;
+        /// The organization's id.
+        id: Path<OrganizationIdParam>,
+        /// The endpoint's id.
+        endpoint_id: Path<uuid::Uuid>,
+    ) -> Result<DeleteResponse, Problems<{ AUTHENTICATED | BAD_REQUEST | NOT_FOUND }>> {
+        let organization = id.0 .0;
+        let endpoint = EndpointId::from_uuid(endpoint_id.0);
         state
             .app
             .delete_endpoint(organization, endpoint, ctx.0)
@@ -257,11 +268,13 @@ impl EndpointsApi {
         state: Data<&Arc<AppState>>,
         _auth: AdminKey,
         ctx: Data<&RequestContext>,
-        id: Path<String>,
-        endpoint_id: Path<String>,
-    ) -> Result<RotateResponse, ApiError> {
-        let organization = organization_id(&id.0)?;
-        let endpoint = self::endpoint_id(&endpoint_id.0)?;
+        /// The organization's id.
+        id: Path<OrganizationIdParam>,
+        /// The endpoint's id.
+        endpoint_id: Path<uuid::Uuid>,
+    ) -> Result<RotateResponse, Problems<{ AUTHENTICATED | BAD_REQUEST | NOT_FOUND }>> {
+        let organization = id.0 .0;
+        let endpoint = EndpointId::from_uuid(endpoint_id.0);
         let secret = new_secret()?;
         state
             .app

@@ -13,7 +13,8 @@ use switchboard_domain::phone_number::PhoneNumber;
 use switchboard_projections::audit::{AuditEntry, AuditLog};
 
 use super::event_dtos::AuditEventPage;
-use super::params::{self, organization_id, page_cursor};
+use super::params::page_cursor;
+use super::types::{OrganizationIdParam, PhoneNumber as PhoneNumberParam};
 use super::ApiTags;
 use crate::auth::AdminKey;
 use crate::problem::ApiError;
@@ -116,7 +117,7 @@ impl EventsApi {
         &self,
         state: Data<&Arc<AppState>>,
         _auth: AdminKey,
-        id: Path<String>,
+        id: Path<OrganizationIdParam>,
         /// Page size, 1 to 200.
         #[oai(
             default = "default_limit",
@@ -126,7 +127,7 @@ impl EventsApi {
         /// A `next_cursor` from the previous page.
         cursor: Query<Option<String>>,
     ) -> Result<PageResponse, ApiError> {
-        let id = organization_id(&id.0)?;
+        let id = id.0 .0;
         stream_page(
             &state,
             <Organization as cqrs_es::Aggregate>::TYPE,
@@ -148,7 +149,7 @@ impl EventsApi {
         &self,
         state: Data<&Arc<AppState>>,
         _auth: AdminKey,
-        phone_number: Path<String>,
+        phone_number: Path<PhoneNumberParam>,
         /// Page size, 1 to 200.
         #[oai(
             default = "default_limit",
@@ -158,7 +159,7 @@ impl EventsApi {
         /// A `next_cursor` from the previous page.
         cursor: Query<Option<String>>,
     ) -> Result<PageResponse, ApiError> {
-        let number = params::phone_number(&phone_number.0)?;
+        let number = phone_number.0 .0.clone();
         stream_page(
             &state,
             <PhoneNumber as cqrs_es::Aggregate>::TYPE,

@@ -10,6 +10,7 @@ use poem::web::Data;
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Enum, Object, OpenApi};
 
+use super::types::Described;
 use super::ApiTags;
 use crate::state::AppState;
 
@@ -35,7 +36,7 @@ pub enum DependencyState {
 #[derive(Debug, Object)]
 pub struct DependencyStatus {
     /// `ok` or `unavailable`.
-    pub status: DependencyState,
+    pub status: Described<DependencyState>,
     /// `postgres`/`sqlite` for the database; `twilio`/`signalwire`/`sandbox` for the provider.
     pub kind: String,
     /// What failed, when something did (no account identifiers); absent when `ok`.
@@ -57,22 +58,22 @@ pub enum HealthState {
 #[derive(Debug, Object)]
 pub struct Health {
     /// `ok` when every dependency is, else `degraded`.
-    pub status: HealthState,
+    pub status: Described<HealthState>,
     /// The server's version (Cargo package version).
     pub version: String,
     /// Seconds since start.
     pub uptime_seconds: u64,
     /// The event store.
-    pub database: DependencyStatus,
+    pub database: Described<DependencyStatus>,
     /// The telephony provider, as last checked (at most once a minute).
-    pub provider: DependencyStatus,
+    pub provider: Described<DependencyStatus>,
 }
 
 /// The process answers.
 #[derive(Debug, Object)]
 pub struct Liveness {
     /// Always `ok`.
-    pub status: HealthState,
+    pub status: Described<HealthState>,
 }
 
 /// Whether the process should receive traffic.
@@ -101,9 +102,9 @@ pub struct ProjectionStatus {
 pub struct Readiness {
     /// `ready` when the database answers, no migration is pending and every projection is
     /// within the lag bound (10 s).
-    pub status: ReadyState,
+    pub status: Described<ReadyState>,
     /// The event store.
-    pub database: DependencyStatus,
+    pub database: Described<DependencyStatus>,
     /// Migrations not yet applied to the database (0 when up to date).
     pub pending_migrations: u32,
     /// Each projection's lag.
@@ -142,11 +143,11 @@ pub struct HealthApi;
 
 fn dependency(kind: &str, result: Result<(), String>) -> DependencyStatus {
     DependencyStatus {
-        status: if result.is_ok() {
+        status: Described(if result.is_ok() {
             DependencyState::Ok
         } else {
             DependencyState::Unavailable
-        },
+        }),
         kind: kind.into(),
         detail: result.err(),
     }
@@ -171,17 +172,17 @@ impl HealthApi {
             state.provider_health.check(state.app.provider()).await,
         );
         let healthy =
-            database.status == DependencyState::Ok && provider.status == DependencyState::Ok;
+            database.status.0 == DependencyState::Ok && provider.status.0 == DependencyState::Ok;
         let health = Health {
-            status: if healthy {
+            status: Described(if healthy {
                 HealthState::Ok
             } else {
                 HealthState::Degraded
-            },
+            }),
             version: env!("CARGO_PKG_VERSION").into(),
             uptime_seconds: state.started_at.elapsed().as_secs(),
-            database,
-            provider,
+            database: Described(database),
+            provider: Described(provider),
         };
         if healthy {
             HealthResponse::Ok(Json(health))
@@ -194,7 +195,7 @@ impl HealthApi {
     #[oai(path = "/health/live", method = "get", operation_id = "healthLive")]
     async fn live(&self) -> LiveResponse {
         LiveResponse::Ok(Json(Liveness {
-            status: HealthState::Ok,
+            status: Described(HealthState::Ok),
         }))
     }
 
@@ -214,16 +215,16 @@ impl HealthApi {
             lags.iter()
                 .all(|lag| lag.seconds <= READY_MAX_LAG.as_secs_f64())
         });
-        let ready = database.status == DependencyState::Ok
+        let ready = database.status.0 == DependencyState::Ok
             && pending.as_ref().is_some_and(Vec::is_empty)
             && caught_up;
         let readiness = Readiness {
-            status: if ready {
+            status: Described(if ready {
                 ReadyState::Ready
             } else {
                 ReadyState::NotReady
-            },
-            database,
+            }),
+            database: Described(database),
             pending_migrations: pending
                 .map_or(u32::MAX, |n| u32::try_from(n.len()).unwrap_or(u32::MAX)),
             projections: lags

@@ -3,6 +3,7 @@
 mod analytics;
 mod analytics_dtos;
 mod available_numbers;
+mod calls;
 mod deliveries;
 mod endpoint_dtos;
 mod endpoints;
@@ -16,10 +17,12 @@ mod organizations;
 mod params;
 mod settings;
 mod stream;
+mod types;
 mod usage;
 
 pub use analytics::AnalyticsApi;
 pub use available_numbers::AvailableNumbersApi;
+pub use calls::CallsApi;
 pub use deliveries::DeliveriesApi;
 pub use endpoints::EndpointsApi;
 pub use events::EventsApi;
@@ -37,6 +40,7 @@ pub type Apis = (
     NumbersApi,
     AvailableNumbersApi,
     MessagesApi,
+    CallsApi,
     EndpointsApi,
     DeliveriesApi,
     StreamApi,
@@ -53,6 +57,7 @@ pub fn apis() -> Apis {
         NumbersApi,
         AvailableNumbersApi,
         MessagesApi,
+        CallsApi,
         EndpointsApi,
         DeliveriesApi,
         StreamApi,
@@ -71,6 +76,8 @@ pub enum ApiTags {
     Numbers,
     /// Inbound and outbound messages.
     Messages,
+    /// Inbound calls: greeting, forwarding, voicemail.
+    Calls,
     /// The organization's endpoints: signed deliveries of what was routed to it, and its
     /// responder.
     Endpoints,

@@ -1,25 +1,14 @@
-//! Parsing of path parameters into value objects, with problems naming the parameter.
+//! What handlers share about parameters: paging and read-your-writes.
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use switchboard_domain::{OrganizationId, E164};
-
 use crate::problem::ApiError;
 use crate::state::AppState;
 
-/// Parses the `{id}` path parameter.
-pub fn organization_id(raw: &str) -> Result<OrganizationId, ApiError> {
-    raw.parse()
-        .map_err(|e: switchboard_domain::InvalidOrganizationId| {
-            ApiError::bad_parameter("id", "invalid_organization_id", e.to_string())
-        })
-}
-
-/// Parses a `{phone_number}` path parameter.
-pub fn phone_number(raw: &str) -> Result<E164, ApiError> {
-    E164::parse(raw)
-        .map_err(|e| ApiError::bad_parameter("phone_number", "invalid_phone_number", e.to_string()))
+/// The default page size of `/v1` lists (`limit`, 1 to 200).
+pub fn default_page_size() -> u32 {
+    50
 }
 
 /// After a write, waits (up to 2 s) until the read models have applied the aggregate's latest
@@ -46,21 +35,11 @@ pub async fn settle(state: &Arc<AppState>, aggregate_type: &str, aggregate_id: &
     }
 }
 
-/// Validates a `limit` query parameter: 1 to 200, default 50.
-pub fn page_limit(limit: Option<u32>) -> Result<u32, ApiError> {
-    let limit = limit.unwrap_or(50);
-    if (1..=200).contains(&limit) {
-        Ok(limit)
-    } else {
-        Err(ApiError::bad_parameter(
-            "limit",
-            "invalid_limit",
-            "limit must be 1 to 200",
-        ))
-    }
-}
-
-/// Parses a `cursor` query parameter (a `next_cursor` from a previous page).
+/// Reads a `cursor` query parameter (a `next_cursor` from a previous page: the spec's pattern
+/// `^[0-9]{1,18}$` already holds).
+///
+/// # Errors
+/// 400 `invalid_cursor`.
 pub fn page_cursor(cursor: Option<String>) -> Result<Option<i64>, ApiError> {
     cursor
         .map(|c| {

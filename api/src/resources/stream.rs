@@ -11,20 +11,25 @@ use std::time::Duration;
 
 use futures::stream::BoxStream;
 use futures::StreamExt;
-use poem::web::sse::Event;
+use poem::web::sse::{Event, SSE};
 use poem::web::Data;
+use poem::IntoResponse;
 use poem_openapi::param::{Header, Path, Query};
-use poem_openapi::payload::EventStream;
+use poem_openapi::registry::{
+    MetaMediaType, MetaResponse, MetaResponses, MetaSchema, MetaSchemaRef, Registry,
+};
 use poem_openapi::{ApiResponse, OpenApi};
 use switchboard_application::ports::{LogPosition, StoreError};
 use switchboard_application::AppError;
+use switchboard_domain::EventType;
 use switchboard_projections::delivery::envelope_of;
 
 use super::envelope_dtos::Envelope;
-use super::params::organization_id;
+use super::types::OrganizationIdParam;
 use super::ApiTags;
 use crate::auth::AdminKey;
-use crate::problem::ApiError;
+use crate::problem::status::{AUTHENTICATED, BAD_REQUEST, NOT_FOUND};
+use crate::problem::{ApiError, Problems};
 use crate::state::AppState;
 
 /// Keep-alive comment interval.
@@ -34,46 +39,101 @@ const BATCH: u32 = 200;
 /// How long a caught-up stream waits for an append before looking again.
 const IDLE_WAIT: Duration = Duration::from_secs(1);
 
-#[derive(ApiResponse)]
-enum StreamResponse {
-    /// The event stream (`text/event-stream`); each event's `data` is an envelope.
-    #[oai(status = 200)]
-    Ok(EventStream<BoxStream<'static, Envelope>>),
+/// The event stream: one SSE event per envelope. Documented per event (as schemathesis and
+/// OpenAPI 3.2's `itemSchema` read a `text/event-stream` schema): `data` is the JSON of an
+/// `Envelope`, `event` its type, `id` its global position.
+struct StreamResponse(BoxStream<'static, Envelope>);
+
+impl ApiResponse for StreamResponse {
+    fn meta() -> MetaResponses {
+        let text = |description: &'static str| {
+            let mut schema = MetaSchema::new("string");
+            schema.description = Some(description);
+            MetaSchemaRef::Inline(Box::new(schema))
+        };
+        let mut event = MetaSchema::new("string");
+        event.description = Some("The envelope's type.");
+        event.enum_items = EventType::ALL
+            .iter()
+            .map(|t| serde_json::Value::from(t.as_str()))
+            .collect();
+        let mut id = MetaSchema::new("string");
+        id.description = Some("The global log position; send it back as `Last-Event-ID`.");
+        id.pattern = Some("^[0-9]{1,18}$".into());
+        let mut item = MetaSchema::new("object");
+        item.description = Some("One Server-Sent Event.");
+        item.required = vec!["data", "event", "id"];
+        item.properties = vec![
+            (
+                "data",
+                text("The JSON of an `Envelope` (see the `Envelope` schema)."),
+            ),
+            ("event", MetaSchemaRef::Inline(Box::new(event))),
+            ("id", MetaSchemaRef::Inline(Box::new(id))),
+        ];
+        MetaResponses {
+            responses: vec![MetaResponse {
+                description:
+                    "The event stream (`text/event-stream`), one event per envelope, with \
+                              a keep-alive comment every 15 s.",
+                status: Some(200),
+                status_range: None,
+                content: vec![MetaMediaType {
+                    content_type: "text/event-stream",
+                    schema: MetaSchemaRef::Inline(Box::new(item)),
+                }],
+                headers: vec![],
+            }],
+        }
+    }
+
+    fn register(registry: &mut Registry) {
+        <Envelope as poem_openapi::types::Type>::register(registry);
+    }
+}
+
+impl IntoResponse for StreamResponse {
+    fn into_response(self) -> poem::Response {
+        let events = self.0.map(|envelope| {
+            let json = poem_openapi::types::ToJSON::to_json_string(&envelope);
+            Event::message(json)
+                .event_type(EventType::from(envelope.event_type.0).as_str())
+                .id(envelope.position.to_string())
+        });
+        SSE::new(events).keep_alive(KEEP_ALIVE).into_response()
+    }
 }
 
 /// Live streams of envelopes.
 pub struct StreamApi;
 
-/// Where a stream starts: after `Last-Event-ID`, else after `after`, else at the log's end.
+/// Where a stream starts: after `Last-Event-ID`, else after `after`, else at the log's end (also
+/// for a position no event has).
 async fn start(
     state: &AppState,
     last_event_id: Option<String>,
     after: Option<i64>,
 ) -> Result<LogPosition, ApiError> {
-    let (field, position) = match (last_event_id, after) {
-        (Some(id), _) => (
-            "Last-Event-ID",
-            Some(id.trim().parse::<i64>().map_err(|_| {
-                ApiError::bad_parameter(
-                    "Last-Event-ID",
-                    "invalid_parameter",
-                    "Last-Event-ID is not a position this stream sent",
-                )
-            })?),
-        ),
-        (None, after) => ("after", after),
+    // The header's pattern (digits) was checked by the framework.
+    let position = match last_event_id {
+        Some(id) => Some(id.trim().parse::<i64>().map_err(|_| {
+            ApiError::bad_parameter(
+                "Last-Event-ID",
+                "invalid_parameter",
+                "Last-Event-ID is not a position this stream sent",
+            )
+        })?),
+        None => after,
     };
     let store = |e: StoreError| ApiError::from(AppError::Store(e));
     match position {
         Some(0) => Ok(LogPosition::START),
-        Some(position) => state
-            .log
-            .locate(position)
-            .await
-            .map_err(store)?
-            .ok_or_else(|| {
-                ApiError::bad_parameter(field, "invalid_parameter", "no event has that position")
-            }),
+        Some(position) => match state.log.locate(position).await.map_err(store)? {
+            Some(at) => Ok(at),
+            // Not a position this server sent (ids are positions of existing events): resume
+            // from the log's end rather than replay or refuse.
+            None => state.log.head().await.map_err(store),
+        },
         None => state.log.head().await.map_err(store),
     }
 }
@@ -134,7 +194,7 @@ async fn fill(cursor: &mut Cursor) -> Result<bool, Box<dyn std::error::Error + S
         {
             continue;
         }
-        let mut typed: Envelope = serde_json::from_str(&envelope.body())?;
+        let mut typed = Envelope::parse(&envelope.body())?;
         typed.position = event.log_position.position;
         cursor.ready.push_back(typed);
     }
@@ -143,16 +203,7 @@ async fn fill(cursor: &mut Cursor) -> Result<bool, Box<dyn std::error::Error + S
 }
 
 fn sse(stream: BoxStream<'static, Envelope>) -> StreamResponse {
-    StreamResponse::Ok(
-        EventStream::new(stream)
-            .keep_alive(KEEP_ALIVE)
-            .to_event(|envelope| {
-                let json = poem_openapi::types::ToJSON::to_json_string(&envelope);
-                Event::message(json)
-                    .event_type(switchboard_domain::EventType::from(envelope.event_type).as_str())
-                    .id(envelope.position.to_string())
-            }),
-    )
+    StreamResponse(stream)
 }
 
 #[OpenApi(prefix_path = "/v1", tag = "ApiTags::Endpoints")]
@@ -167,16 +218,17 @@ impl StreamApi {
         &self,
         state: Data<&Arc<AppState>>,
         _auth: AdminKey,
-        id: Path<String>,
+        /// The organization's id.
+        id: Path<OrganizationIdParam>,
         /// Resume after this global position (sent by `EventSource` on reconnection).
-        #[oai(name = "Last-Event-ID")]
+        #[oai(name = "Last-Event-ID", validator(pattern = "^[0-9]{1,18}$"))]
         last_event_id: Header<Option<String>>,
         /// Start after this global position (0: from the beginning); without it or
         /// `Last-Event-ID`, the stream starts now.
         #[oai(validator(minimum(value = "0")))]
         after: Query<Option<i64>>,
-    ) -> Result<StreamResponse, ApiError> {
-        let organization = organization_id(&id.0)?;
+    ) -> Result<StreamResponse, Problems<{ AUTHENTICATED | BAD_REQUEST | NOT_FOUND }>> {
+        let organization = id.0 .0;
         state.app.organization(organization).await?;
         let at = start(&state, last_event_id.0, after.0).await?;
         Ok(sse(envelopes(
@@ -193,13 +245,13 @@ impl StreamApi {
         state: Data<&Arc<AppState>>,
         _auth: AdminKey,
         /// Resume after this global position (sent by `EventSource` on reconnection).
-        #[oai(name = "Last-Event-ID")]
+        #[oai(name = "Last-Event-ID", validator(pattern = "^[0-9]{1,18}$"))]
         last_event_id: Header<Option<String>>,
         /// Start after this global position (0: from the beginning); without it or
         /// `Last-Event-ID`, the stream starts now.
         #[oai(validator(minimum(value = "0")))]
         after: Query<Option<i64>>,
-    ) -> Result<StreamResponse, ApiError> {
+    ) -> Result<StreamResponse, Problems<{ AUTHENTICATED | BAD_REQUEST }>> {
         let at = start(&state, last_event_id.0, after.0).await?;
         Ok(sse(envelopes(Arc::clone(&state), None, at)))
     }

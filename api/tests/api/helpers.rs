@@ -428,19 +428,48 @@ impl TestApp {
         database.close().await;
     }
 
+    /// Asks the sandbox's caller simulator to place a call; returns its JSON answer.
+    pub async fn caller_calls(&self, request: Value) -> Value {
+        let response = self
+            .client
+            .post(self.sandbox.calls_url())
+            .json(&request)
+            .send()
+            .await
+            .expect("caller simulator request");
+        assert_eq!(
+            response.status(),
+            StatusCode::OK,
+            "caller simulator refused {request}"
+        );
+        body(response).await
+    }
+
     /// The payloads of the events of type `event_type` in a MessageSid's stream.
     pub async fn recorded(&self, message_sid: &str, event_type: &str) -> Vec<Value> {
+        self.recorded_in("Message", message_sid, event_type).await
+    }
+
+    /// The payloads of the events of type `event_type` in stream `aggregate_id` of
+    /// `aggregate_type`, in order.
+    pub async fn recorded_in(
+        &self,
+        aggregate_type: &str,
+        aggregate_id: &str,
+        event_type: &str,
+    ) -> Vec<Value> {
         sqlx::any::install_default_drivers();
         let pool = sqlx::AnyPool::connect(&self.database_url)
             .await
             .expect("db");
         let sql = if self.database_url.starts_with("postgres") {
-            "SELECT payload::text AS payload FROM events WHERE aggregate_type = 'Message' AND aggregate_id = $1 AND event_type = $2"
+            "SELECT payload::text AS payload FROM events WHERE aggregate_type = $1 AND aggregate_id = $2 AND event_type = $3 ORDER BY sequence"
         } else {
-            "SELECT payload FROM events WHERE aggregate_type = 'Message' AND aggregate_id = $1 AND event_type = $2"
+            "SELECT payload FROM events WHERE aggregate_type = $1 AND aggregate_id = $2 AND event_type = $3 ORDER BY sequence"
         };
         let rows: Vec<(String,)> = sqlx::query_as(sql)
-            .bind(message_sid)
+            .bind(aggregate_type)
+            .bind(aggregate_id)
             .bind(event_type)
             .fetch_all(&pool)
             .await
@@ -449,6 +478,26 @@ impl TestApp {
         rows.into_iter()
             .map(|(p,)| serde_json::from_str(&p).unwrap())
             .collect()
+    }
+
+    /// The MessageSids of every decided inbound message, in global log order.
+    pub async fn outcome_order(&self) -> Vec<String> {
+        sqlx::any::install_default_drivers();
+        let pool = sqlx::AnyPool::connect(&self.database_url)
+            .await
+            .expect("db");
+        let order = if self.database_url.starts_with("postgres") {
+            "transaction_id, position"
+        } else {
+            "position"
+        };
+        let sql = format!(
+            "SELECT aggregate_id FROM events WHERE event_type = 'InboundOutcomeDecided' \
+              ORDER BY {order}"
+        );
+        let rows: Vec<(String,)> = sqlx::query_as(&sql).fetch_all(&pool).await.expect("events");
+        pool.close().await;
+        rows.into_iter().map(|(sid,)| sid).collect()
     }
 
     /// The metadata of every event in one stream, in sequence order.

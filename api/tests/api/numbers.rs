@@ -203,7 +203,7 @@ async fn webhooks_are_reapplied_at_the_provider(app: &TestApp) {
     assert_eq!(configured["sms_url"], app.url("/webhooks/twilio/messages"));
     assert_eq!(
         configured["status_callback"],
-        app.url("/webhooks/twilio/status")
+        app.url("/webhooks/twilio/voice/status")
     );
     let other = app.create_organization("Other", "trial").await;
     assert_problem(

@@ -215,6 +215,7 @@ async fn liveness_and_readiness_answer(app: &TestApp) {
         switchboard_projections::all_projections().len(),
         "{ready}"
     );
+    assert!(projections.iter().any(|p| p["projection"] == "calls_view"));
     assert!(projections
         .iter()
         .any(|p| p["projection"] == "routing_table"));

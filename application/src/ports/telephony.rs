@@ -71,27 +71,44 @@ impl PurchaseTarget {
     }
 }
 
-/// The webhook URLs Switchboard sets on every number it owns.
+/// The webhook URLs Switchboard sets on every number it owns, and on every message it sends.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct WebhookConfig {
     /// Twilio's `SmsUrl`: where inbound messages are posted (`{PUBLIC_BASE_URL}/webhooks/twilio/messages`).
     pub sms_url: String,
     /// Twilio's `SmsMethod`: always `POST`.
     pub sms_method: String,
-    /// Twilio's `StatusCallback` (`{PUBLIC_BASE_URL}/webhooks/twilio/status`).
+    /// The message `StatusCallback` (`{PUBLIC_BASE_URL}/webhooks/twilio/status`), set on every
+    /// message Switchboard sends.
     pub status_callback: String,
+    /// Twilio's `VoiceUrl`: where inbound calls are posted (`{PUBLIC_BASE_URL}/webhooks/twilio/voice`).
+    pub voice_url: String,
+    /// Twilio's `VoiceMethod`: always `POST`.
+    pub voice_method: String,
+    /// Twilio's `VoiceFallbackUrl`: the same voice webhook (`{PUBLIC_BASE_URL}/webhooks/twilio/voice`),
+    /// so a retry after an error or timeout still records the call once per `CallSid`.
+    pub voice_fallback_url: String,
+    /// The number-level `StatusCallback`, which Twilio uses for calls
+    /// (`{PUBLIC_BASE_URL}/webhooks/twilio/voice/status`).
+    pub call_status_callback: String,
 }
 
 impl WebhookConfig {
     /// Switchboard's webhooks under `public_base_url` (`PUBLIC_BASE_URL`; a trailing `/` is
-    /// ignored): `SmsUrl` `{base}/webhooks/twilio/messages` with `SmsMethod` `POST`, and
-    /// `StatusCallback` `{base}/webhooks/twilio/status`.
+    /// ignored): `SmsUrl` `{base}/webhooks/twilio/messages` with `SmsMethod` `POST`, the message
+    /// `StatusCallback` `{base}/webhooks/twilio/status`, `VoiceUrl` and `VoiceFallbackUrl`
+    /// `{base}/webhooks/twilio/voice` with `VoiceMethod` `POST`, and the number's (call)
+    /// `StatusCallback` `{base}/webhooks/twilio/voice/status`.
     pub fn under(public_base_url: &str) -> Self {
         let base = public_base_url.trim_end_matches('/');
         Self {
             sms_url: format!("{base}/webhooks/twilio/messages"),
             sms_method: "POST".into(),
             status_callback: format!("{base}/webhooks/twilio/status"),
+            voice_url: format!("{base}/webhooks/twilio/voice"),
+            voice_method: "POST".into(),
+            voice_fallback_url: format!("{base}/webhooks/twilio/voice"),
+            call_status_callback: format!("{base}/webhooks/twilio/voice/status"),
         }
     }
 }
@@ -122,8 +139,14 @@ pub struct OwnedNumber {
     pub sms_url: Option<String>,
     /// The `SmsMethod` the provider holds (`GET` or `POST`).
     pub sms_method: Option<String>,
-    /// The `StatusCallback` the provider holds.
+    /// The `StatusCallback` the provider holds (Twilio posts call status changes there).
     pub status_callback: Option<String>,
+    /// The `VoiceUrl` the provider holds.
+    pub voice_url: Option<String>,
+    /// The `VoiceMethod` the provider holds (`GET` or `POST`).
+    pub voice_method: Option<String>,
+    /// The `VoiceFallbackUrl` the provider holds.
+    pub voice_fallback_url: Option<String>,
 }
 
 /// A Twilio error body (`{code, message, more_info, status}`, "Twilio API responses" and the

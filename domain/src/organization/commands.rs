@@ -61,8 +61,8 @@ pub enum OrganizationCommand {
     },
     /// Replace the messaging settings (texts, business hours, billing day).
     UpdateSettings {
-        /// The settings after the change.
-        settings: Settings,
+        /// The settings after the change (boxed: they are large).
+        settings: Box<Settings>,
         /// When.
         updated_at: DateTime<Utc>,
     },

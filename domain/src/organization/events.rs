@@ -44,8 +44,8 @@ pub enum OrganizationEvent {
     },
     /// The messaging settings changed (the event carries them all, as they are now).
     SettingsUpdated {
-        /// The settings.
-        settings: Settings,
+        /// The settings (boxed: they are large; serialized as the settings themselves).
+        settings: Box<Settings>,
         /// When.
         updated_at: DateTime<Utc>,
     },

@@ -173,7 +173,7 @@ impl Organization {
                 settings,
                 updated_at,
             } => {
-                if settings == self.settings {
+                if *settings == self.settings {
                     return Ok(vec![]);
                 }
                 Ok(vec![E::SettingsUpdated {
@@ -334,7 +334,7 @@ impl Aggregate for Organization {
                 settings,
                 updated_at,
             } => {
-                self.settings = settings;
+                self.settings = *settings;
                 self.updated_at = Some(updated_at);
             }
             E::OrganizationDeleted { deleted_at } => {

@@ -344,13 +344,13 @@ fn settings_are_replaced_and_an_unchanged_update_records_nothing() {
         start: 540,
         end: 1020,
     }];
-    let settings = Settings {
+    let settings = Box::new(Settings {
         welcome_message: Some("Hi from {organization}".into()),
         business_hours: Some(
             BusinessHours::new(TimeZone::parse("Europe/Madrid").unwrap(), days).unwrap(),
         ),
         ..Settings::default()
-    };
+    });
     OrganizationTest::with(())
         .given(vec![created(Plan::Trial)])
         .when(OrganizationCommand::UpdateSettings {

@@ -34,6 +34,12 @@ impl TimeZone {
             })
     }
 
+    /// Every name [`TimeZone::parse`] accepts (the tz database's zones and links), in the
+    /// database's order.
+    pub fn names() -> impl Iterator<Item = &'static str> {
+        chrono_tz::TZ_VARIANTS.iter().map(|tz| tz.name())
+    }
+
     /// The zone.
     pub fn tz(self) -> Tz {
         self.0

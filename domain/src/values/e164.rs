@@ -8,7 +8,9 @@ use serde::{Deserialize, Serialize};
 /// metadata), so `+1 (415) 555-0100` and `+14155550100` both become `+14155550100`.
 ///
 /// Validity against the numbering plan is deliberately not required: Twilio's test numbers
-/// (`+15005550006`, "Test Credentials" doc page) are structurally E.164 but not assigned ranges.
+/// (`+15005550006`, "Test Credentials" doc page) are structurally E.164 but not assigned ranges,
+/// and a number already written canonically (`+`, a digit 1–9, 7 to 14 more digits: the API's
+/// pattern `^\+[1-9][0-9]{7,14}$`) is taken as it is, whatever its country code.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct E164(String);
@@ -31,6 +33,9 @@ impl E164 {
             input: input.to_string(),
         };
         let trimmed = input.trim();
+        if is_canonical(trimmed) {
+            return Ok(Self(trimmed.to_string()));
+        }
         if !trimmed.starts_with('+') || trimmed.chars().any(|c| c.is_ascii_alphabetic()) {
             return Err(invalid());
         }
@@ -43,10 +48,34 @@ impl E164 {
         Ok(Self(formatted))
     }
 
+    /// Parses only the canonical written form (`+`, a digit 1–9, 7 to 14 more digits; nothing
+    /// trimmed or normalised): the API's pattern `^\+[1-9][0-9]{7,14}$`.
+    ///
+    /// # Errors
+    /// [`InvalidE164`] for anything else, even a number [`E164::parse`] would normalise.
+    pub fn parse_canonical(input: &str) -> Result<Self, InvalidE164> {
+        if is_canonical(input) {
+            Ok(Self(input.to_string()))
+        } else {
+            Err(InvalidE164 {
+                input: input.to_string(),
+            })
+        }
+    }
+
     /// The canonical text, e.g. `+14155550100`.
     pub fn as_str(&self) -> &str {
         &self.0
     }
+}
+
+/// `+`, a digit 1–9 and 7 to 14 more digits.
+fn is_canonical(text: &str) -> bool {
+    text.strip_prefix('+').is_some_and(|digits| {
+        (8..=15).contains(&digits.len())
+            && digits.bytes().all(|b| b.is_ascii_digit())
+            && !digits.starts_with('0')
+    })
 }
 
 impl FromStr for E164 {
@@ -89,6 +118,13 @@ mod tests {
             E164::parse("+447911123456").unwrap().as_str(),
             "+447911123456"
         );
+    }
+
+    #[test]
+    fn canonical_numbers_are_taken_as_they_are_whatever_their_country_code() {
+        for number in ["+99912345678", "+12345678", "+123456789012345"] {
+            assert_eq!(E164::parse(number).unwrap().as_str(), number);
+        }
     }
 
     #[test]

@@ -24,6 +24,15 @@ pub enum EventType {
     /// `number.released`: the organization gave a number up.
     #[serde(rename = "number.released")]
     NumberReleased,
+    /// `call.received`: an inbound call routed to the organization, with what the caller heard.
+    #[serde(rename = "call.received")]
+    CallReceived,
+    /// `call.completed`: a call ended, with its duration.
+    #[serde(rename = "call.completed")]
+    CallCompleted,
+    /// `call.voicemail`: a caller left a voicemail.
+    #[serde(rename = "call.voicemail")]
+    CallVoicemail,
 }
 
 /// The text names no event type.
@@ -36,12 +45,15 @@ pub struct UnknownEventType {
 
 impl EventType {
     /// Every type, in documentation order.
-    pub const ALL: [EventType; 5] = [
+    pub const ALL: [EventType; 8] = [
         EventType::MessageReceived,
         EventType::MessageSent,
         EventType::MessageStatus,
         EventType::NumberProvisioned,
         EventType::NumberReleased,
+        EventType::CallReceived,
+        EventType::CallCompleted,
+        EventType::CallVoicemail,
     ];
 
     /// The wire name, e.g. `message.received`.
@@ -52,6 +64,9 @@ impl EventType {
             EventType::MessageStatus => "message.status",
             EventType::NumberProvisioned => "number.provisioned",
             EventType::NumberReleased => "number.released",
+            EventType::CallReceived => "call.received",
+            EventType::CallCompleted => "call.completed",
+            EventType::CallVoicemail => "call.voicemail",
         }
     }
 }

@@ -35,4 +35,4 @@ pub use message_status::{MessageStatus, UnknownMessageStatus};
 pub use number_type::{NumberType, UnknownNumberType};
 pub use organization_name::{InvalidOrganizationName, OrganizationName};
 pub use plan::{Plan, UnknownPlan};
-pub use settings::Settings;
+pub use settings::{Settings, DEFAULT_VOICE_GREETING, DEFAULT_VOICE_LANGUAGE};

@@ -7,6 +7,7 @@ use serde::Serialize;
 use serde_json::{json, Value};
 use sqlx::{AnyConnection, Row};
 use switchboard_application::ports::RecordedEvent;
+use switchboard_domain::call::{CallEvent, InboundCall, VoiceAction};
 use switchboard_domain::message::{InboundMessage, InboundOutcome, Media, MessageEvent, Routing};
 use switchboard_domain::phone_number::PhoneNumberEvent;
 use switchboard_domain::{EventType, MessageStatus, OrganizationId};
@@ -112,6 +113,7 @@ pub async fn envelope_of(
     match event.aggregate_type.as_str() {
         "Message" => message_envelope(conn, event).await,
         "PhoneNumber" => Ok(number_envelope(event)?),
+        "Call" => call_envelope(conn, event).await,
         _ => Ok(None),
     }
 }
@@ -247,18 +249,123 @@ fn number_envelope(event: &RecordedEvent) -> Result<Option<Envelope>, sqlx::Erro
     })
 }
 
+/// The envelope of a call event: `CallAnswered` yields `call.received` (so it carries what the
+/// caller heard), `CallCompleted` `call.completed`, `VoicemailRecorded` `call.voicemail`; each
+/// reads the call from its `CallReceived`. Unrouted calls yield nothing.
+async fn call_envelope(
+    conn: &mut AnyConnection,
+    event: &RecordedEvent,
+) -> Result<Option<Envelope>, sqlx::Error> {
+    let sid = event.aggregate_id.as_str();
+    let fact = payload::<CallEvent>(event)?;
+    if !matches!(
+        fact,
+        CallEvent::CallAnswered { .. }
+            | CallEvent::CallCompleted { .. }
+            | CallEvent::VoicemailRecorded { .. }
+    ) {
+        return Ok(None);
+    }
+    let Some(CallEvent::CallReceived { call, .. }) =
+        earlier_in(conn, "Call", sid, "CallReceived").await?
+    else {
+        return Ok(None);
+    };
+    let Routing::Routed { organization_id } = call.routing else {
+        return Ok(None);
+    };
+    let envelope = |event_type: EventType, timestamp, extra: Value| {
+        let mut data = call_data(organization_id, &call);
+        if let (Some(data), Value::Object(extra)) = (data.as_object_mut(), extra) {
+            data.extend(extra);
+        }
+        Envelope {
+            event_type,
+            organization_id,
+            conversation_key: format!("{organization_id}/{}", call.from.trim()),
+            event_key: format!("{}:{sid}", event_type.as_str()),
+            timestamp,
+            data,
+        }
+    };
+    Ok(match fact {
+        CallEvent::CallAnswered {
+            answer,
+            answered_at,
+        } => {
+            let outcome = match &answer.then {
+                VoiceAction::Forward { .. } => "forwarded",
+                VoiceAction::Voicemail => "voicemail",
+                VoiceAction::Hangup => "hangup",
+            };
+            let mut extra = json!({"status": call.status.as_str(), "outcome": outcome});
+            if let Some(to) = answer.forwarded_to() {
+                extra["forwarded_to"] = json!(to.as_str());
+            }
+            Some(envelope(EventType::CallReceived, answered_at, extra))
+        }
+        CallEvent::CallCompleted {
+            status,
+            duration_secs,
+            completed_at,
+        } => Some(envelope(
+            EventType::CallCompleted,
+            completed_at,
+            json!({"status": status.as_str(), "duration_secs": duration_secs}),
+        )),
+        CallEvent::VoicemailRecorded {
+            voicemail,
+            recorded_at,
+        } => Some(envelope(
+            EventType::CallVoicemail,
+            recorded_at,
+            json!({
+                "recording_sid": voicemail.recording_sid,
+                "recording_url": voicemail.recording_url,
+                "duration_secs": voicemail.duration_secs,
+            }),
+        )),
+        _ => None,
+    })
+}
+
+/// The fields every call envelope carries.
+fn call_data(organization_id: OrganizationId, call: &InboundCall) -> Value {
+    let mut data = json!({
+        "organization_id": organization_id.to_string(),
+        "call_sid": call.call_sid.as_str(),
+        "from": call.from,
+        "to": call.to.as_str(),
+    });
+    if let Some(name) = &call.caller_name {
+        data["caller_name"] = json!(name);
+    }
+    data
+}
+
 /// The first event of `event_type` in message `sid`'s stream.
 async fn earlier(
     conn: &mut AnyConnection,
     sid: &str,
     event_type: &str,
 ) -> Result<Option<MessageEvent>, sqlx::Error> {
+    earlier_in(conn, "Message", sid, event_type).await
+}
+
+/// The first event of `event_type` in stream `id` of `aggregate_type`.
+async fn earlier_in<T: serde::de::DeserializeOwned>(
+    conn: &mut AnyConnection,
+    aggregate_type: &str,
+    id: &str,
+    event_type: &str,
+) -> Result<Option<T>, sqlx::Error> {
     let row = sqlx::query(
         "SELECT CAST(payload AS TEXT) AS payload, event_version FROM events
-          WHERE aggregate_type = 'Message' AND aggregate_id = $1 AND event_type = $2
+          WHERE aggregate_type = $1 AND aggregate_id = $2 AND event_type = $3
           ORDER BY sequence LIMIT 1",
     )
-    .bind(sid)
+    .bind(aggregate_type)
+    .bind(id)
     .bind(event_type)
     .fetch_optional(&mut *conn)
     .await?;
