@@ -18,6 +18,7 @@ use super::analytics_dtos::{
     ConversationPage, Granularity, NumberHistoryView, OrganizationStatsView, PlatformAnalyticsView,
 };
 use super::params::page_cursor;
+use super::types::Described;
 use super::types::{OrganizationIdParam, PhoneNumber as PhoneNumberParam};
 use super::ApiTags;
 use crate::auth::AdminKey;
@@ -84,9 +85,11 @@ impl AnalyticsApi {
         id: Path<OrganizationIdParam>,
         /// First day (`YYYY-MM-DD`, in the organization's time zone); default: 29 days before
         /// `to`.
-        from: Query<Option<NaiveDate>>,
+        #[oai(validator(pattern = "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"))]
+        from: Query<Option<String>>,
         /// Last day, included; default: today in the organization's time zone.
-        to: Query<Option<NaiveDate>>,
+        #[oai(validator(pattern = "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"))]
+        to: Query<Option<String>>,
         /// `day` (default) or `month` (billing periods).
         granularity: Query<Option<Granularity>>,
     ) -> Result<StatsResponse, ApiError> {
@@ -96,9 +99,17 @@ impl AnalyticsApi {
             .settings
             .time_zone
             .map_or(chrono_tz::UTC, |tz| tz.tz());
-        let to =
-            to.0.unwrap_or_else(|| Utc::now().with_timezone(&time_zone).date_naive());
-        let from = from.0.unwrap_or_else(|| {
+        let day = |field: &str, text: Option<String>| {
+            text.map(|t| {
+                NaiveDate::parse_from_str(&t, "%Y-%m-%d").map_err(|_| {
+                    ApiError::bad_parameter(field, "invalid_date", format!("`{t}` is not a day"))
+                })
+            })
+            .transpose()
+        };
+        let (from, to) = (day("from", from.0)?, day("to", to.0)?);
+        let to = to.unwrap_or_else(|| Utc::now().with_timezone(&time_zone).date_naive());
+        let from = from.unwrap_or_else(|| {
             to.checked_sub_days(Days::new(DEFAULT_STATS_DAYS - 1))
                 .unwrap_or(to)
         });
@@ -136,11 +147,11 @@ impl AnalyticsApi {
             organization_id: id.as_uuid(),
             from,
             to,
-            granularity,
+            granularity: Described(granularity),
             time_zone: time_zone.name().to_string(),
             buckets: stats.buckets.into_iter().map(Into::into).collect(),
-            totals: stats.totals.into(),
-            prices: state.prices.into(),
+            totals: Described(stats.totals.into()),
+            prices: Described(state.prices.into()),
         })))
     }
 
@@ -162,6 +173,7 @@ impl AnalyticsApi {
         )]
         limit: Query<u32>,
         /// A `next_cursor` from the previous page.
+        #[oai(validator(pattern = "^[0-9]{1,18}$"))]
         cursor: Query<Option<String>>,
     ) -> Result<ConversationsResponse, ApiError> {
         let id = id.0 .0;

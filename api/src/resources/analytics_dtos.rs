@@ -1,5 +1,6 @@
 //! The analytics' wire shapes.
 
+use super::types::Described;
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use poem_openapi::{Enum, Object};
 use switchboard_projections::analytics::{
@@ -84,7 +85,7 @@ pub struct StatsBucketView {
     /// Its end (excluded).
     pub end: DateTime<Utc>,
     /// Its figures.
-    pub figures: FiguresView,
+    pub figures: Described<FiguresView>,
 }
 
 impl From<Bucket> for StatsBucketView {
@@ -93,7 +94,7 @@ impl From<Bucket> for StatsBucketView {
             label: b.label,
             start: b.start,
             end: b.end,
-            figures: b.figures.into(),
+            figures: Described(b.figures.into()),
         }
     }
 }
@@ -129,15 +130,15 @@ pub struct OrganizationStatsView {
     /// Last day counted (included).
     pub to: NaiveDate,
     /// How the buckets are cut.
-    pub granularity: Granularity,
+    pub granularity: Described<Granularity>,
     /// The IANA time zone days are counted in (the organization's; `UTC` when unset).
     pub time_zone: String,
     /// The buckets, oldest first.
     pub buckets: Vec<StatsBucketView>,
     /// The whole range.
-    pub totals: FiguresView,
+    pub totals: Described<FiguresView>,
     /// The prices of the cost estimate.
-    pub prices: PricesView,
+    pub prices: Described<PricesView>,
 }
 
 /// Who wrote first in a conversation.
@@ -171,9 +172,9 @@ pub struct ConversationView {
     /// The customer's address (`whatsapp:`-prefixed on WhatsApp).
     pub customer: String,
     /// The channel of its first message.
-    pub channel: ChannelView,
+    pub channel: Described<ChannelView>,
     /// Who wrote first.
-    pub started_by: StartedBy,
+    pub started_by: Described<StartedBy>,
     /// Its first message.
     pub started_at: DateTime<Utc>,
     /// Its last message so far.
@@ -189,16 +190,16 @@ pub struct ConversationView {
 impl From<ConversationRow> for ConversationView {
     fn from(c: ConversationRow) -> Self {
         Self {
-            channel: if c.channel == "whatsapp" {
+            channel: Described(if c.channel == "whatsapp" {
                 ChannelView::Whatsapp
             } else {
                 ChannelView::Sms
-            },
-            started_by: if c.started_by == "business" {
+            }),
+            started_by: Described(if c.started_by == "business" {
                 StartedBy::Business
             } else {
                 StartedBy::Customer
-            },
+            }),
             started_at: at(c.started_ms),
             last_message_at: at(c.last_ms),
             messages: u64::try_from(c.messages).unwrap_or(0),
@@ -261,7 +262,7 @@ pub struct PlatformAnalyticsView {
     /// Numbers by routing status.
     pub numbers_by_status: Vec<NumberStatusCount>,
     /// Provisioning outcomes.
-    pub provisioning: ProvisioningFiguresView,
+    pub provisioning: Described<ProvisioningFiguresView>,
     /// Inbound messages to numbers no organization held.
     pub unrouted_messages: u64,
 }
@@ -269,12 +270,12 @@ pub struct PlatformAnalyticsView {
 impl From<PlatformFigures> for PlatformAnalyticsView {
     fn from(p: PlatformFigures) -> Self {
         Self {
-            provisioning: ProvisioningFiguresView {
+            provisioning: Described(ProvisioningFiguresView {
                 attached: p.provisioning_attached,
                 failed: p.provisioning_failed,
                 in_flight: p.provisioning_in_flight,
                 success_rate: p.provisioning_success_rate(),
-            },
+            }),
             organizations_by_plan: p
                 .organizations_by_plan
                 .into_iter()

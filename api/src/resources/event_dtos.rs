@@ -1,5 +1,6 @@
 //! The audit log's wire shapes: events exactly as stored, with their chain hash.
 
+use super::types::Described;
 use chrono::{DateTime, TimeZone, Utc};
 use poem_openapi::Object;
 use switchboard_projections::audit::AuditEntry;
@@ -38,7 +39,7 @@ pub struct AuditEventView {
     /// here).
     pub payload: serde_json::Value,
     /// The request context recorded with it.
-    pub metadata: EventMetadataView,
+    pub metadata: Described<EventMetadataView>,
     /// The audit chain hash at this event (SHA-256, hex); absent until the projector has
     /// chained it. `switchboard audit verify` documents how it is computed.
     pub hash: Option<String>,
@@ -54,10 +55,10 @@ impl From<AuditEntry> for AuditEventView {
                 .timestamp_millis_opt(event.recorded_at_ms)
                 .single()
                 .unwrap_or_default(),
-            metadata: EventMetadataView {
+            metadata: Described(EventMetadataView {
                 request_id: text("request_id"),
                 actor: text("actor"),
-            },
+            }),
             aggregate_type: event.aggregate_type,
             aggregate_id: event.aggregate_id,
             sequence: event.sequence,

@@ -125,6 +125,7 @@ impl EventsApi {
         )]
         limit: Query<u32>,
         /// A `next_cursor` from the previous page.
+        #[oai(validator(pattern = "^[0-9]{1,18}$"))]
         cursor: Query<Option<String>>,
     ) -> Result<PageResponse, ApiError> {
         let id = id.0 .0;
@@ -157,6 +158,7 @@ impl EventsApi {
         )]
         limit: Query<u32>,
         /// A `next_cursor` from the previous page.
+        #[oai(validator(pattern = "^[0-9]{1,18}$"))]
         cursor: Query<Option<String>>,
     ) -> Result<PageResponse, ApiError> {
         let number = phone_number.0 .0.clone();

@@ -107,7 +107,7 @@ async fn the_audit_log_pages_the_global_log_and_each_stream(app: &TestApp) {
     assert_problem_at(
         app.get("/v1/events?limit=0").await,
         400,
-        "invalid_parameter",
+        "invalid_limit",
         "limit",
     )
     .await;
