@@ -85,10 +85,14 @@ impl AnalyticsApi {
         id: Path<OrganizationIdParam>,
         /// First day (`YYYY-MM-DD`, in the organization's time zone); default: 29 days before
         /// `to`.
-        #[oai(validator(pattern = "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"))]
+        #[oai(validator(
+            pattern = "^(19[7-9][0-9]|2[0-9]{3})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+        ))]
         from: Query<Option<String>>,
         /// Last day, included; default: today in the organization's time zone.
-        #[oai(validator(pattern = "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"))]
+        #[oai(validator(
+            pattern = "^(19[7-9][0-9]|2[0-9]{3})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+        ))]
         to: Query<Option<String>>,
         /// `day` (default) or `month` (billing periods).
         granularity: Query<Option<Granularity>>,
