@@ -2,6 +2,7 @@
 //! Twilio-compatible REST client behind the `TelephonyProvider` port, the local Twilio sandbox,
 //! and configuration.
 
+pub mod credentials;
 pub mod delivery;
 pub mod event_store;
 pub mod sandbox;

@@ -175,6 +175,7 @@ impl Application {
             delivery: settings.delivery.clone(),
             prices: settings.prices,
             sender: WebhookSender::new().map_err(StartupError::Sender)?,
+            key_usage: crate::auth::KeyUsage::default(),
         });
 
         let (shutdown, shutdown_rx) = watch::channel(false);
@@ -227,8 +228,12 @@ impl Application {
                 "no provider credentials: using the built-in local Twilio sandbox at {SANDBOX_PATH_PREFIX}"
             );
         }
+        let policy_state = state.clone();
         let endpoint = routes
             .data(state)
+            .around(move |next, req| {
+                crate::auth::policy::authorize(next, req, policy_state.clone())
+            })
             .around(move |next, req| middleware::request_context(next, req, metrics.clone()))
             .with(Cors::new());
         let mut stop = shutdown_rx;

@@ -44,6 +44,8 @@ pub struct AppState {
     pub delivery: DeliverySettings,
     /// The provider-cost estimate's prices.
     pub prices: switchboard_projections::analytics::PriceTable,
+    /// When organization API keys were last used.
+    pub key_usage: crate::auth::KeyUsage,
     /// Posts signed deliveries (the dispatcher and the responder share its connection pool).
     pub sender: WebhookSender,
 }

@@ -1,4 +1,5 @@
 use cqrs_es::AggregateError;
+use switchboard_domain::api_keys::ApiKeyError;
 use switchboard_domain::call::CallError;
 use switchboard_domain::conversation::ConversationError;
 use switchboard_domain::endpoint::EndpointError;
@@ -32,6 +33,9 @@ pub enum AppError {
     /// The conversation's rules refused an outbound send.
     #[error(transparent)]
     Conversation(#[from] ConversationError),
+    /// The API keys' rules refused the command.
+    #[error(transparent)]
+    ApiKey(#[from] ApiKeyError),
     /// The endpoint's rules refused the command.
     #[error(transparent)]
     Endpoint(#[from] EndpointError),

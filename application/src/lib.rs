@@ -1,6 +1,7 @@
 //! Switchboard's application layer: use cases over the aggregates, the ports they need (as
 //! traits), and the process managers that span aggregates (number provisioning and release).
 
+mod api_keys;
 mod call_lifecycle;
 mod context;
 mod endpoints;
@@ -20,6 +21,7 @@ mod settings;
 mod switchboard;
 mod voice;
 
+pub use api_keys::{key_sha256, CreatedApiKey, KeyCheck, KeyHolder};
 pub use context::{Clock, RequestContext, SystemClock};
 pub use endpoints::{NewEndpoint, SECRET_OVERLAP_HOURS};
 pub use errors::AppError;

@@ -1,6 +1,7 @@
 use std::sync::Arc;
 
 use cqrs_es::persist::{PersistedEventRepository, PersistedEventStore};
+use switchboard_domain::api_keys::ApiKeys;
 use switchboard_domain::call::Call;
 use switchboard_domain::conversation::Conversation;
 use switchboard_domain::endpoint::Endpoint;
@@ -53,6 +54,7 @@ pub struct Switchboard<R: PersistedEventRepository + Clone> {
     pub(crate) conversations: PersistedEventStore<R, Conversation>,
     pub(crate) members: PersistedEventStore<R, SharedNumberMember>,
     pub(crate) endpoints: PersistedEventStore<R, Endpoint>,
+    pub(crate) api_keys: PersistedEventStore<R, ApiKeys>,
     pub(crate) provider: Arc<dyn TelephonyProvider>,
     pub(crate) provider_name: String,
     pub(crate) webhooks: WebhookConfig,
@@ -91,7 +93,8 @@ impl<R: PersistedEventRepository + Clone> Switchboard<R> {
                 SNAPSHOT_EVERY,
             ),
             members: PersistedEventStore::new_event_store(repository.clone()),
-            endpoints: PersistedEventStore::new_event_store(repository),
+            endpoints: PersistedEventStore::new_event_store(repository.clone()),
+            api_keys: PersistedEventStore::new_event_store(repository),
             provider,
             provider_name,
             webhooks,

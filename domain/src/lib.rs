@@ -1,10 +1,11 @@
 //! Switchboard's domain: the `Organization`, `PhoneNumber`, `Message`, `Call`, `Quota`, `Conversation`,
-//! `SharedNumberMember` and `Endpoint` aggregates, their
+//! `SharedNumberMember`, `Endpoint` and `ApiKeys` aggregates, their
 //! commands, events and errors, and the value objects every command is built from.
 //!
 //! Nothing here does I/O: ids and timestamps arrive in commands, so `handle` is deterministic and
 //! every rule is tested with `cqrs_es::test::TestFramework` beside its aggregate.
 
+pub mod api_keys;
 pub mod call;
 pub mod conversation;
 pub mod endpoint;

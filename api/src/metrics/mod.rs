@@ -35,6 +35,10 @@ pub struct Metrics {
     /// `outcome` is the recorded outcome (`accepted`, `refused_quota`, `opted_out`, `unrouted`,
     /// …), `duplicate`, `invalid_signature`, `invalid_request` or `error`.
     pub webhooks: IntCounterVec,
+    /// `switchboard_auth_failures_total{reason}`: `/v1` requests refused authentication;
+    /// `reason` is `missing`, `wrong_key` (not the admin key), `unknown_key` (no organization
+    /// key matches) or `revoked`.
+    pub auth_failures: IntCounterVec,
     /// `switchboard_delivery_attempts_total{mode, result}`: attempts to deliver to organizations'
     /// endpoints; `mode` is `async` (the dispatcher) or `responder` (inside the webhook),
     /// `result` `delivered` or `failed`.
@@ -89,6 +93,11 @@ impl Metrics {
             "Twilio webhooks handled, by webhook and outcome.",
             &["webhook", "outcome"],
         );
+        let auth_failures = counter(
+            "switchboard_auth_failures_total",
+            "/v1 requests refused authentication, by reason.",
+            &["reason"],
+        );
         let delivery_attempts = counter(
             "switchboard_delivery_attempts_total",
             "Attempts to deliver envelopes to organizations' endpoints, by mode and result.",
@@ -137,6 +146,7 @@ impl Metrics {
             http_requests,
             http_duration,
             webhooks,
+            auth_failures,
             delivery_attempts,
             provider_calls,
             provider_duration,

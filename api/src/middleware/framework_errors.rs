@@ -125,7 +125,7 @@ pub fn problem_from_error(error: poem::Error) -> Response {
         Problem::new(
             StatusCode::UNAUTHORIZED,
             "unauthorized",
-            "send Authorization: Bearer <ADMIN_API_KEY>",
+            "send Authorization: Bearer <ADMIN_API_KEY or an organization API key>",
         )
         .with_field("Authorization")
     } else if let Some(e) = error.downcast_ref::<ContentTypeError>() {

@@ -14,6 +14,9 @@ pub mod status {
     pub const BAD_REQUEST: u16 = 1;
     /// 401: missing or wrong bearer token (every `/v1` operation).
     pub const UNAUTHORIZED: u16 = 1 << 1;
+    /// 403: the key may not do this (an organization key on a platform operation, a viewer key
+    /// on a change).
+    pub const FORBIDDEN: u16 = 1 << 8;
     /// 404: the organization or number does not exist.
     pub const NOT_FOUND: u16 = 1 << 2;
     /// 409: a business rule refused the request.
@@ -27,8 +30,9 @@ pub mod status {
     /// 503: storage or the provider is unavailable, or contention persisted.
     pub const UNAVAILABLE: u16 = 1 << 7;
 
-    /// What every authenticated operation can answer: a bad token, and unavailable storage.
-    pub const AUTHENTICATED: u16 = UNAUTHORIZED | UNAVAILABLE;
+    /// What every authenticated operation can answer: a bad token, a key without the right
+    /// (organization keys: another role or the platform's operations), unavailable storage.
+    pub const AUTHENTICATED: u16 = UNAUTHORIZED | FORBIDDEN | UNAVAILABLE;
     /// What an operation that reads a JSON body can answer about it: malformed (400), too large
     /// (413), not JSON (415), a field out of its constraints (422).
     pub const JSON_BODY: u16 =
@@ -39,6 +43,7 @@ pub mod status {
         match status {
             400 => BAD_REQUEST,
             401 => UNAUTHORIZED,
+            403 => FORBIDDEN,
             404 => NOT_FOUND,
             409 => CONFLICT,
             413 => PAYLOAD_TOO_LARGE,
@@ -111,11 +116,11 @@ mod tests {
         };
         assert_eq!(
             statuses(Problems::<{ AUTHENTICATED | NOT_FOUND }>::meta()),
-            vec![401, 404, 503]
+            vec![401, 403, 404, 503]
         );
         assert_eq!(
             statuses(Problems::<{ AUTHENTICATED | JSON_BODY }>::meta()),
-            vec![400, 401, 413, 415, 422, 503]
+            vec![400, 401, 403, 413, 415, 422, 503]
         );
     }
 }

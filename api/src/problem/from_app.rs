@@ -3,6 +3,7 @@
 use poem::http::StatusCode;
 use switchboard_application::ports::ProviderError;
 use switchboard_application::AppError;
+use switchboard_domain::api_keys::ApiKeyError;
 use switchboard_domain::call::CallError;
 use switchboard_domain::conversation::ConversationError;
 use switchboard_domain::endpoint::EndpointError;
@@ -123,6 +124,26 @@ impl From<AppError> for ApiError {
                 "this organization has no such endpoint".into(),
             )
             .with_field("endpoint_id"),
+            AppError::ApiKey(ApiKeyError::NotFound) => status_code(
+                StatusCode::NOT_FOUND,
+                "api_key_not_found",
+                "this organization has no such API key".into(),
+            )
+            .with_field("key_id"),
+            AppError::ApiKey(ApiKeyError::TooManyKeys { .. }) => status_code(
+                StatusCode::CONFLICT,
+                "api_key_limit_reached",
+                error.to_string(),
+            ),
+            AppError::ApiKey(ApiKeyError::DuplicateKey) => {
+                status_code(StatusCode::CONFLICT, "conflict", error.to_string())
+            }
+            AppError::ApiKey(ApiKeyError::InvalidName) => status_code(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_name",
+                error.to_string(),
+            )
+            .with_field("name"),
             AppError::Endpoint(EndpointError::AlreadyExists) => {
                 status_code(StatusCode::CONFLICT, "conflict", error.to_string())
             }

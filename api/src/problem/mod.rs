@@ -86,6 +86,10 @@ pub enum ApiError {
         #[oai(header = "WWW-Authenticate")]
         String,
     ),
+    /// The key may not do this: an organization key on a platform operation
+    /// (`platform_key_required`), or a `viewer` key on a change (`read_only_key`).
+    #[oai(status = 403, content_type = "application/problem+json")]
+    Forbidden(Json<Problem>),
     /// The organization or number does not exist (for this organization).
     #[oai(status = 404, content_type = "application/problem+json")]
     NotFound(Json<Problem>),
@@ -117,6 +121,7 @@ impl ApiError {
         match problem.status {
             400 => ApiError::BadRequest(Json(problem)),
             401 => ApiError::Unauthorized(Json(problem), "Bearer".into()),
+            403 => ApiError::Forbidden(Json(problem)),
             404 => ApiError::NotFound(Json(problem)),
             409 => ApiError::Conflict(Json(problem)),
             413 => ApiError::PayloadTooLarge(Json(problem)),
@@ -136,6 +141,7 @@ impl ApiError {
         match self {
             ApiError::BadRequest(p)
             | ApiError::Unauthorized(p, _)
+            | ApiError::Forbidden(p)
             | ApiError::NotFound(p)
             | ApiError::Conflict(p)
             | ApiError::PayloadTooLarge(p)

@@ -21,7 +21,7 @@ use super::params::page_cursor;
 use super::types::Described;
 use super::types::{OrganizationIdParam, PhoneNumber as PhoneNumberParam};
 use super::ApiTags;
-use crate::auth::AdminKey;
+use crate::auth::ApiKey;
 use crate::problem::ApiError;
 use crate::state::AppState;
 
@@ -81,7 +81,7 @@ impl AnalyticsApi {
     async fn stats(
         &self,
         state: Data<&Arc<AppState>>,
-        _auth: AdminKey,
+        _auth: ApiKey,
         id: Path<OrganizationIdParam>,
         /// First day (`YYYY-MM-DD`, in the organization's time zone); default: 29 days before
         /// `to`.
@@ -168,7 +168,7 @@ impl AnalyticsApi {
     async fn conversations(
         &self,
         state: Data<&Arc<AppState>>,
-        _auth: AdminKey,
+        _auth: ApiKey,
         id: Path<OrganizationIdParam>,
         /// Page size, 1 to 200.
         #[oai(
@@ -201,7 +201,7 @@ impl AnalyticsApi {
     async fn platform(
         &self,
         state: Data<&Arc<AppState>>,
-        _auth: AdminKey,
+        _auth: ApiKey,
     ) -> Result<PlatformResponse, ApiError> {
         let figures = platform_figures(state.projector.pool())
             .await
@@ -218,7 +218,7 @@ impl AnalyticsApi {
     async fn history(
         &self,
         state: Data<&Arc<AppState>>,
-        _auth: AdminKey,
+        _auth: ApiKey,
         phone_number: Path<PhoneNumberParam>,
     ) -> Result<HistoryResponse, ApiError> {
         let number = phone_number.0 .0.clone();

@@ -11,7 +11,7 @@ use switchboard_domain::Capabilities;
 
 use super::types::{Choice, Described, NumberType, PhoneNumber};
 use super::ApiTags;
-use crate::auth::AdminKey;
+use crate::auth::ApiKey;
 use crate::problem::status::{AUTHENTICATED, BAD_REQUEST, UNPROCESSABLE};
 use crate::problem::{ApiError, Problems};
 use crate::state::AppState;
@@ -102,7 +102,7 @@ impl AvailableNumbersApi {
     async fn search(
         &self,
         state: Data<&Arc<AppState>>,
-        _auth: AdminKey,
+        _auth: ApiKey,
         /// ISO 3166-1 alpha-2 country, any case (default `US`).
         #[oai(validator(pattern = "^[A-Za-z]{2}$"))]
         country: Query<Option<String>>,

@@ -19,7 +19,7 @@ use super::endpoints::read_endpoint;
 use super::params::{default_page_size, page_cursor};
 use super::types::OrganizationIdParam;
 use super::ApiTags;
-use crate::auth::AdminKey;
+use crate::auth::ApiKey;
 use crate::problem::status::{AUTHENTICATED, BAD_REQUEST, JSON_BODY, NOT_FOUND};
 use crate::problem::{ApiError, Problem, Problems};
 use crate::state::AppState;
@@ -75,7 +75,7 @@ impl DeliveriesApi {
     async fn list(
         &self,
         state: Data<&Arc<AppState>>,
-        _auth: AdminKey,
+        _auth: ApiKey,
         /// The organization's id.
         id: Path<OrganizationIdParam>,
         /// The endpoint's id.
@@ -126,7 +126,7 @@ impl DeliveriesApi {
     async fn retry(
         &self,
         state: Data<&Arc<AppState>>,
-        _auth: AdminKey,
+        _auth: ApiKey,
         /// The organization's id.
         id: Path<OrganizationIdParam>,
         /// The endpoint's id.
@@ -163,7 +163,7 @@ impl DeliveriesApi {
     async fn replay(
         &self,
         state: Data<&Arc<AppState>>,
-        _auth: AdminKey,
+        _auth: ApiKey,
         /// The organization's id.
         id: Path<OrganizationIdParam>,
         /// The endpoint's id.

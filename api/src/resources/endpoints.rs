@@ -19,7 +19,7 @@ use super::endpoint_dtos::{
 use super::params::{default_page_size, page_cursor, settle};
 use super::types::{OrganizationIdParam, Text};
 use super::ApiTags;
-use crate::auth::AdminKey;
+use crate::auth::ApiKey;
 use crate::problem::status::{AUTHENTICATED, BAD_REQUEST, JSON_BODY, NOT_FOUND};
 use crate::problem::{ApiError, Problems};
 use crate::state::AppState;
@@ -102,7 +102,7 @@ impl EndpointsApi {
     async fn create(
         &self,
         state: Data<&Arc<AppState>>,
-        _auth: AdminKey,
+        _auth: ApiKey,
         ctx: Data<&RequestContext>,
         /// The organization's id.
         id: Path<OrganizationIdParam>,
@@ -138,7 +138,7 @@ impl EndpointsApi {
     async fn list(
         &self,
         state: Data<&Arc<AppState>>,
-        _auth: AdminKey,
+        _auth: ApiKey,
         /// The organization's id.
         id: Path<OrganizationIdParam>,
         /// Page size, 1 to 200.
@@ -178,7 +178,7 @@ impl EndpointsApi {
     async fn get(
         &self,
         state: Data<&Arc<AppState>>,
-        _auth: AdminKey,
+        _auth: ApiKey,
         /// The organization's id.
         id: Path<OrganizationIdParam>,
         /// The endpoint's id.
@@ -199,7 +199,7 @@ impl EndpointsApi {
     async fn update(
         &self,
         state: Data<&Arc<AppState>>,
-        _auth: AdminKey,
+        _auth: ApiKey,
         ctx: Data<&RequestContext>,
         /// The organization's id.
         id: Path<OrganizationIdParam>,
@@ -240,7 +240,7 @@ impl EndpointsApi {
     async fn delete(
         &self,
         state: Data<&Arc<AppState>>,
-        _auth: AdminKey,
+        _auth: ApiKey,
         ctx: Data<&RequestContext>,
         /// The organization's id.
         id: Path<OrganizationIdParam>,
@@ -266,7 +266,7 @@ impl EndpointsApi {
     async fn rotate_secret(
         &self,
         state: Data<&Arc<AppState>>,
-        _auth: AdminKey,
+        _auth: ApiKey,
         ctx: Data<&RequestContext>,
         /// The organization's id.
         id: Path<OrganizationIdParam>,

@@ -16,7 +16,7 @@ use super::event_dtos::AuditEventPage;
 use super::params::page_cursor;
 use super::types::{OrganizationIdParam, PhoneNumber as PhoneNumberParam};
 use super::ApiTags;
-use crate::auth::AdminKey;
+use crate::auth::ApiKey;
 use crate::problem::ApiError;
 use crate::state::AppState;
 
@@ -78,7 +78,7 @@ impl EventsApi {
     async fn list(
         &self,
         state: Data<&Arc<AppState>>,
-        _auth: AdminKey,
+        _auth: ApiKey,
         /// Return the events after this global position (0, the default, for the first).
         #[oai(validator(minimum(value = "0")))]
         after: Query<Option<i64>>,
@@ -116,7 +116,7 @@ impl EventsApi {
     async fn organization(
         &self,
         state: Data<&Arc<AppState>>,
-        _auth: AdminKey,
+        _auth: ApiKey,
         id: Path<OrganizationIdParam>,
         /// Page size, 1 to 200.
         #[oai(
@@ -149,7 +149,7 @@ impl EventsApi {
     async fn number(
         &self,
         state: Data<&Arc<AppState>>,
-        _auth: AdminKey,
+        _auth: ApiKey,
         phone_number: Path<PhoneNumberParam>,
         /// Page size, 1 to 200.
         #[oai(

@@ -2,6 +2,8 @@
 
 mod analytics;
 mod analytics_dtos;
+mod api_key_dtos;
+mod api_keys;
 mod available_numbers;
 mod calls;
 mod deliveries;
@@ -21,6 +23,7 @@ mod types;
 mod usage;
 
 pub use analytics::AnalyticsApi;
+pub use api_keys::ApiKeysApi;
 pub use available_numbers::AvailableNumbersApi;
 pub use calls::CallsApi;
 pub use deliveries::DeliveriesApi;
@@ -36,6 +39,7 @@ pub use usage::UsageApi;
 /// Every API struct, for `OpenApiService::new`.
 pub type Apis = (
     OrganizationsApi,
+    ApiKeysApi,
     UsageApi,
     NumbersApi,
     AvailableNumbersApi,
@@ -53,6 +57,7 @@ pub type Apis = (
 pub fn apis() -> Apis {
     (
         OrganizationsApi,
+        ApiKeysApi,
         UsageApi,
         NumbersApi,
         AvailableNumbersApi,

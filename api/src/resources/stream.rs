@@ -27,7 +27,7 @@ use switchboard_projections::delivery::envelope_of;
 use super::envelope_dtos::Envelope;
 use super::types::OrganizationIdParam;
 use super::ApiTags;
-use crate::auth::AdminKey;
+use crate::auth::ApiKey;
 use crate::problem::status::{AUTHENTICATED, BAD_REQUEST, NOT_FOUND};
 use crate::problem::{ApiError, Problems};
 use crate::state::AppState;
@@ -217,7 +217,7 @@ impl StreamApi {
     async fn organization(
         &self,
         state: Data<&Arc<AppState>>,
-        _auth: AdminKey,
+        _auth: ApiKey,
         /// The organization's id.
         id: Path<OrganizationIdParam>,
         /// Resume after this global position (sent by `EventSource` on reconnection).
@@ -243,7 +243,7 @@ impl StreamApi {
     async fn platform(
         &self,
         state: Data<&Arc<AppState>>,
-        _auth: AdminKey,
+        _auth: ApiKey,
         /// Resume after this global position (sent by `EventSource` on reconnection).
         #[oai(name = "Last-Event-ID", validator(pattern = "^[0-9]{1,18}$"))]
         last_event_id: Header<Option<String>>,

@@ -15,7 +15,7 @@ use switchboard_projections::CallsView;
 
 use super::types::OrganizationIdParam;
 use super::ApiTags;
-use crate::auth::AdminKey;
+use crate::auth::ApiKey;
 use crate::problem::status::{AUTHENTICATED, BAD_REQUEST, NOT_FOUND};
 use crate::problem::{ApiError, Problems};
 use crate::state::AppState;
@@ -64,7 +64,7 @@ impl UsageApi {
     async fn usage(
         &self,
         state: Data<&Arc<AppState>>,
-        _auth: AdminKey,
+        _auth: ApiKey,
         /// The organization's id.
         id: Path<OrganizationIdParam>,
     ) -> Result<UsageResponse, Problems<{ AUTHENTICATED | BAD_REQUEST | NOT_FOUND }>> {

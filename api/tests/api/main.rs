@@ -4,6 +4,7 @@
 mod helpers;
 
 mod analytics;
+mod api_keys;
 mod audit;
 mod bad_input;
 mod concurrency;

@@ -17,7 +17,7 @@ pub use views::{CallPage, CallView};
 use super::params::{default_page_size, page_cursor};
 use super::types::OrganizationIdParam;
 use super::ApiTags;
-use crate::auth::AdminKey;
+use crate::auth::ApiKey;
 use crate::problem::status::{AUTHENTICATED, BAD_REQUEST, NOT_FOUND};
 use crate::problem::{ApiError, Problems};
 use crate::state::AppState;
@@ -43,7 +43,7 @@ impl CallsApi {
     async fn list(
         &self,
         state: Data<&Arc<AppState>>,
-        _auth: AdminKey,
+        _auth: ApiKey,
         /// The organization's id.
         id: Path<OrganizationIdParam>,
         /// Page size, 1 to 200.

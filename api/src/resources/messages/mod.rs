@@ -20,7 +20,7 @@ pub use views::{MessagePage, MessageView, SentMessageView};
 use super::params::{default_page_size, page_cursor, settle};
 use super::types::{OrganizationIdParam, Requiring};
 use super::ApiTags;
-use crate::auth::AdminKey;
+use crate::auth::ApiKey;
 use crate::problem::status::{AUTHENTICATED, BAD_REQUEST, CONFLICT, JSON_BODY, NOT_FOUND};
 use crate::problem::{ApiError, Problems};
 use crate::state::AppState;
@@ -55,7 +55,7 @@ impl MessagesApi {
     async fn send(
         &self,
         state: Data<&Arc<AppState>>,
-        _auth: AdminKey,
+        _auth: ApiKey,
         ctx: Data<&RequestContext>,
         /// The organization's id.
         id: Path<OrganizationIdParam>,
@@ -76,7 +76,7 @@ impl MessagesApi {
     async fn list(
         &self,
         state: Data<&Arc<AppState>>,
-        _auth: AdminKey,
+        _auth: ApiKey,
         /// The organization's id.
         id: Path<OrganizationIdParam>,
         /// Page size, 1 to 200.

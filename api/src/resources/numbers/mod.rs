@@ -19,7 +19,7 @@ pub use views::{NumberList, NumberView, RoutingEntryView};
 use super::params::settle;
 use super::types::{OrganizationIdParam, PhoneNumber, Requiring};
 use super::ApiTags;
-use crate::auth::AdminKey;
+use crate::auth::ApiKey;
 use crate::problem::status::{
     AUTHENTICATED, BAD_REQUEST, CONFLICT, JSON_BODY, NOT_FOUND, UNPROCESSABLE,
 };
@@ -77,7 +77,7 @@ impl NumbersApi {
     async fn provision(
         &self,
         state: Data<&Arc<AppState>>,
-        _auth: AdminKey,
+        _auth: ApiKey,
         ctx: Data<&RequestContext>,
         /// The organization's id.
         id: Path<OrganizationIdParam>,
@@ -99,7 +99,7 @@ impl NumbersApi {
     async fn list(
         &self,
         state: Data<&Arc<AppState>>,
-        _auth: AdminKey,
+        _auth: ApiKey,
         /// The organization's id.
         id: Path<OrganizationIdParam>,
     ) -> Result<ListResponse, Problems<{ AUTHENTICATED | BAD_REQUEST | NOT_FOUND }>> {
@@ -121,7 +121,7 @@ impl NumbersApi {
     async fn release(
         &self,
         state: Data<&Arc<AppState>>,
-        _auth: AdminKey,
+        _auth: ApiKey,
         ctx: Data<&RequestContext>,
         /// The organization's id.
         id: Path<OrganizationIdParam>,
@@ -146,7 +146,7 @@ impl NumbersApi {
     async fn reconfigure(
         &self,
         state: Data<&Arc<AppState>>,
-        _auth: AdminKey,
+        _auth: ApiKey,
         ctx: Data<&RequestContext>,
         /// The organization's id.
         id: Path<OrganizationIdParam>,
@@ -172,7 +172,7 @@ impl NumbersApi {
     async fn routing(
         &self,
         state: Data<&Arc<AppState>>,
-        _auth: AdminKey,
+        _auth: ApiKey,
         /// The number, E.164.
         phone_number: Path<PhoneNumber>,
         /// Answer as the number stood at this moment (RFC 3339), folded from its events recorded

@@ -20,7 +20,7 @@ pub use views::{OrganizationPage, OrganizationSummary, OrganizationView};
 use super::params::{default_page_size, page_cursor, settle};
 use super::types::{OrganizationIdParam, Text};
 use super::ApiTags;
-use crate::auth::AdminKey;
+use crate::auth::ApiKey;
 use crate::problem::status::{
     AUTHENTICATED, BAD_REQUEST, CONFLICT, JSON_BODY, NOT_FOUND, UNPROCESSABLE,
 };
@@ -71,7 +71,7 @@ impl OrganizationsApi {
     async fn create(
         &self,
         state: Data<&Arc<AppState>>,
-        _auth: AdminKey,
+        _auth: ApiKey,
         ctx: Data<&RequestContext>,
         body: Json<CreateOrganization>,
     ) -> Result<CreateResponse, Problems<{ AUTHENTICATED | JSON_BODY }>> {
@@ -119,7 +119,7 @@ impl OrganizationsApi {
     async fn list(
         &self,
         state: Data<&Arc<AppState>>,
-        _auth: AdminKey,
+        _auth: ApiKey,
         /// Page size, 1 to 200.
         #[oai(
             default = "default_page_size",
@@ -157,7 +157,7 @@ impl OrganizationsApi {
     async fn get(
         &self,
         state: Data<&Arc<AppState>>,
-        _auth: AdminKey,
+        _auth: ApiKey,
         /// The organization's id.
         id: Path<OrganizationIdParam>,
         /// Answer as the organization was at this moment (RFC 3339), folded from the events
@@ -180,7 +180,7 @@ impl OrganizationsApi {
     async fn update(
         &self,
         state: Data<&Arc<AppState>>,
-        _auth: AdminKey,
+        auth: ApiKey,
         ctx: Data<&RequestContext>,
         /// The organization's id.
         id: Path<OrganizationIdParam>,
@@ -188,6 +188,14 @@ impl OrganizationsApi {
     ) -> Result<GetResponse, Problems<{ AUTHENTICATED | JSON_BODY | NOT_FOUND | CONFLICT }>> {
         let id = id.0 .0;
         let body = body.0;
+        if body.plan.is_some() && !auth.0.is_platform() {
+            // The plan is what the platform bills: its operator changes it, not the tenant.
+            return Err(crate::auth::policy::forbidden(
+                "platform_key_required",
+                "only the platform's ADMIN_API_KEY changes an organization's plan",
+            )
+            .into());
+        }
         let settings = body.settings.changes()?;
         let changes = OrganizationChanges {
             name: body
@@ -223,7 +231,7 @@ impl OrganizationsApi {
     async fn delete(
         &self,
         state: Data<&Arc<AppState>>,
-        _auth: AdminKey,
+        _auth: ApiKey,
         ctx: Data<&RequestContext>,
         /// The organization's id.
         id: Path<OrganizationIdParam>,

@@ -58,7 +58,8 @@ pub struct UpdateOrganization {
     /// New industry, at most 100 characters.
     #[oai(deserialize_with = "not_null", validator(max_length = 100))]
     pub industry: Option<Text>,
-    /// New plan; refused with 409 `plan_too_small` below the numbers held.
+    /// New plan; refused with 409 `plan_too_small` below the numbers held, and with 403
+    /// `platform_key_required` for an organization key (only the platform changes plans).
     #[oai(deserialize_with = "not_null")]
     pub plan: Option<Choice<Plan>>,
 }

@@ -192,3 +192,32 @@ pub enum NumberStatus {
     /// Released at the provider; messages route nowhere.
     Released,
 }
+
+/// What an organization API key may do: `admin` reads and changes its organization, `viewer`
+/// only reads it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Enum)]
+#[oai(rename_all = "lowercase")]
+pub enum KeyRole {
+    /// Reads and changes its organization.
+    Admin,
+    /// Reads its organization.
+    Viewer,
+}
+
+impl From<KeyRole> for domain::KeyRole {
+    fn from(role: KeyRole) -> Self {
+        match role {
+            KeyRole::Admin => domain::KeyRole::Admin,
+            KeyRole::Viewer => domain::KeyRole::Viewer,
+        }
+    }
+}
+
+impl From<domain::KeyRole> for KeyRole {
+    fn from(role: domain::KeyRole) -> Self {
+        match role {
+            domain::KeyRole::Admin => KeyRole::Admin,
+            domain::KeyRole::Viewer => KeyRole::Viewer,
+        }
+    }
+}

@@ -17,7 +17,7 @@ pub use choice::Choice;
 pub use columns::{enum_column, phone_column, time_column, uuid_column};
 pub use described::{wrapped, Described};
 pub use enums::{
-    Channel, Direction, MessageStatus, NumberStatus, NumberType, Outcome, Plan, Provider,
+    Channel, Direction, KeyRole, MessageStatus, NumberStatus, NumberType, Outcome, Plan, Provider,
 };
 pub use ids::{OrganizationIdParam, PhoneNumber};
 pub use not_null::not_null;
