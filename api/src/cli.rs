@@ -30,12 +30,17 @@ pub enum Command {
     /// Run the HTTP server (migrates the database first).
     ///
     /// Without provider credentials the server runs its built-in local Twilio sandbox under
-    /// /sandbox and says so. SIGTERM or Ctrl-C stop it gracefully.
+    /// /sandbox and says so, but only when asked (`--sandbox` or SANDBOX=true) or on the
+    /// zero-setup default (SQLite on a loopback BIND_ADDR). SIGTERM or Ctrl-C stop it gracefully.
     #[command(after_help = "Example:\n  \
         DATABASE_URL=postgres://postgres@127.0.0.1:5432/switchboard \\\n  \
         PUBLIC_BASE_URL=https://switchboard.example.com \\\n  \
-        TWILIO_ACCOUNT_SID=AC… TWILIO_AUTH_TOKEN=… switchboard serve")]
-    Serve,
+        TWILIO_ACCOUNT_SID=AC… TWILIO_AUTH_TOKEN=… ADMIN_API_KEY=… switchboard serve")]
+    Serve {
+        /// Run the built-in sandbox as the provider on purpose (as SANDBOX=true).
+        #[arg(long)]
+        sandbox: bool,
+    },
     /// Apply database migrations and exit.
     #[command(after_help = "Example:\n  \
         DATABASE_URL=sqlite://switchboard.db switchboard migrate")]

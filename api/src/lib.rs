@@ -18,6 +18,7 @@ pub mod progress;
 pub mod provider;
 pub mod provider_health;
 pub mod resources;
+pub mod sandbox_guard;
 pub mod startup;
 pub mod state;
 pub mod telemetry;

@@ -39,13 +39,20 @@ async fn main() -> ExitCode {
         }
         _ => {}
     }
-    let settings = match Settings::from_env() {
+    let mut settings = match Settings::from_env() {
         Ok(settings) => settings,
         Err(error) => {
             eprintln!("switchboard: invalid configuration: {error}");
             return ExitCode::FAILURE;
         }
     };
+    if let Command::Serve { sandbox } = &cli.command {
+        settings.sandbox |= *sandbox;
+        if let Err(error) = settings.check_serve() {
+            eprintln!("switchboard: invalid configuration: {error}");
+            return ExitCode::FAILURE;
+        }
+    }
     telemetry::init(settings.log_format);
     for warning in settings.warnings() {
         tracing::warn!("{warning}");
@@ -111,7 +118,7 @@ async fn main() -> ExitCode {
             };
             exit("audit", result)
         }
-        Command::Serve => match Application::start(settings).await {
+        Command::Serve { .. } => match Application::start(settings).await {
             Ok(app) => {
                 println!(
                     "Switchboard listening on http://{} (provider: {})",

@@ -70,6 +70,9 @@ pub enum StartupError {
     /// The provider client could not be built.
     #[error(transparent)]
     Provider(#[from] switchboard_adapters::twilio::TwilioClientError),
+    /// The configuration may not serve (see [`Settings::check_serve`]).
+    #[error(transparent)]
+    Config(#[from] crate::config::ConfigError),
 }
 
 /// A running server.
@@ -93,6 +96,7 @@ impl Application {
     /// # Errors
     /// [`StartupError`].
     pub async fn start(settings: Settings) -> Result<Self, StartupError> {
+        settings.check_serve()?;
         let database = Database::connect(&settings.database_url).await?;
         database.migrate().await?;
 
@@ -223,7 +227,14 @@ impl Application {
             .nest("/docs", api.swagger_ui())
             .nest("/", api);
         if let Some(sandbox) = &sandbox {
-            routes = routes.nest(SANDBOX_PATH_PREFIX, sandbox.endpoint());
+            let open = addr.ip().is_loopback();
+            let key = Arc::new(admin_api_key.clone());
+            routes = routes.nest(
+                SANDBOX_PATH_PREFIX,
+                sandbox.endpoint().around(move |next, req| {
+                    crate::sandbox_guard::guard(next, req, open, key.clone())
+                }),
+            );
             tracing::warn!(
                 "no provider credentials: using the built-in local Twilio sandbox at {SANDBOX_PATH_PREFIX}"
             );

@@ -86,7 +86,9 @@ impl Database {
                 .map_err(DatabaseError::Connect)?
                 .create_if_missing(true)
                 .journal_mode(SqliteJournalMode::Wal)
-                .synchronous(SqliteSynchronous::Normal)
+                // FULL: a commit is on disk before it returns, so an answered webhook survives a
+                // power loss (NORMAL in WAL mode may lose the last commits).
+                .synchronous(SqliteSynchronous::Full)
                 .busy_timeout(Duration::from_secs(10));
             let sqlite = SqlitePoolOptions::new()
                 .max_connections(4)
@@ -98,6 +100,9 @@ impl Database {
                 .after_connect(|conn, _| {
                     Box::pin(async move {
                         sqlx::query("PRAGMA busy_timeout = 10000")
+                            .execute(&mut *conn)
+                            .await?;
+                        sqlx::query("PRAGMA synchronous = FULL")
                             .execute(&mut *conn)
                             .await?;
                         Ok(())

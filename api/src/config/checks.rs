@@ -40,6 +40,14 @@ pub fn is_loopback_url(value: &str) -> bool {
     }
 }
 
+/// Whether a `host:port` bind address is loopback (`localhost`, 127.0.0.0/8, `[::1]`).
+pub fn is_loopback_bind(value: &str) -> bool {
+    let host = value.rsplit_once(':').map_or(value, |(host, _)| host);
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost")
+        || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
 /// `postgres://…`, `postgresql://…` or `sqlite:…`; the error names the scheme only.
 pub fn database_url(value: &str) -> Result<String, String> {
     let scheme = value.split(':').next().unwrap_or_default();

@@ -65,6 +65,9 @@ pub struct Settings {
     /// The provider-cost estimate's prices (`PRICE_NUMBER_MONTH_USD`, `PRICE_MESSAGE_USD`,
     /// `PRICE_WHATSAPP_TEMPLATE_USD`; defaults $1.00, $0.005, $0.0034).
     pub prices: PriceTable,
+    /// `SANDBOX` (or `serve --sandbox`): run the built-in sandbox on purpose. Without it the
+    /// sandbox runs only on the zero-setup default (SQLite, a loopback `BIND_ADDR`).
+    pub sandbox: bool,
 }
 
 /// How deliveries to organizations' endpoints are made.
@@ -228,6 +231,15 @@ impl Settings {
             ),
             log_format,
             prices: prices(&get)?,
+            sandbox: get("SANDBOX")
+                .map(|v| {
+                    checks::boolean(&v).map_err(|reason| ConfigError::Invalid {
+                        key: "SANDBOX",
+                        reason,
+                    })
+                })
+                .transpose()?
+                .unwrap_or(false),
             delivery: DeliverySettings {
                 retry_schedule: checks::schedule(
                     &get("DELIVERY_RETRY_SCHEDULE")
@@ -250,6 +262,49 @@ impl Settings {
                     .unwrap_or(false),
             },
         })
+    }
+
+    /// Whether `serve` may start with this configuration: the sandbox only when asked for
+    /// (`SANDBOX=true`) or on the zero-setup default (SQLite on a loopback `BIND_ADDR`), never
+    /// beside provider credentials; with a provider, `ADMIN_API_KEY` set (only the sandbox
+    /// generates one).
+    ///
+    /// # Errors
+    /// [`ConfigError`] naming what to set, in one line.
+    pub fn check_serve(&self) -> Result<(), ConfigError> {
+        let provider_key = match &self.provider {
+            ProviderSettings::Twilio { .. } => "TWILIO_ACCOUNT_SID",
+            ProviderSettings::SignalWire { .. } => "SIGNALWIRE_PROJECT_ID",
+            ProviderSettings::Sandbox => {
+                let zero_setup = self.database_url.starts_with("sqlite:")
+                    && checks::is_loopback_bind(&self.bind_addr);
+                return if self.sandbox || zero_setup {
+                    Ok(())
+                } else {
+                    Err(ConfigError::Invalid {
+                        key: "SANDBOX",
+                        reason: "no provider is configured: set TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN \
+                                 (or SIGNALWIRE_SPACE_URL, SIGNALWIRE_PROJECT_ID, SIGNALWIRE_API_TOKEN and \
+                                 SIGNALWIRE_SIGNING_KEY) with PUBLIC_BASE_URL, or SANDBOX=true to run the \
+                                 built-in sandbox on purpose"
+                            .into(),
+                    })
+                };
+            }
+        };
+        if self.sandbox {
+            return Err(ConfigError::Invalid {
+                key: "SANDBOX",
+                reason: format!("SANDBOX=true while {provider_key} is set: unset one of them"),
+            });
+        }
+        if self.admin_api_key.is_none() {
+            return Err(ConfigError::Missing {
+                present: provider_key,
+                missing: "ADMIN_API_KEY",
+            });
+        }
+        Ok(())
     }
 
     /// What is allowed but probably wrong, one line each, for start-up to print loudly: a plain

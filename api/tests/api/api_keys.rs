@@ -193,12 +193,21 @@ async fn a_key_reaches_its_own_organization_and_is_revoked_at_once(app: &TestApp
         "{metrics}"
     );
     // Creation and revocation are events of the log.
-    let log = app.audit_log().await;
-    let types: Vec<&str> = log
-        .iter()
-        .filter(|e| e["aggregate_type"] == "ApiKeys")
-        .map(|e| e["event_type"].as_str().unwrap())
-        .collect();
+    // (The log is read commit-safely, so the latest event may take a moment to show.)
+    let mut types = Vec::new();
+    for _ in 0..100 {
+        types = app
+            .audit_log()
+            .await
+            .iter()
+            .filter(|e| e["aggregate_type"] == "ApiKeys")
+            .map(|e| e["event_type"].as_str().unwrap().to_string())
+            .collect();
+        if types.len() >= 2 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
     assert_eq!(types, ["ApiKeyCreated", "ApiKeyRevoked"]);
     // A tampered key is no key.
     let mut forged = key.clone();

@@ -58,6 +58,48 @@ fn a_relative_public_base_url_stops_the_server() {
 }
 
 #[test]
+fn the_sandbox_on_postgres_needs_to_be_asked_for() {
+    assert_refused(
+        &[(
+            "DATABASE_URL",
+            "postgres://postgres@127.0.0.1:5432/production",
+        )],
+        "SANDBOX",
+    );
+}
+
+#[test]
+fn the_sandbox_beyond_loopback_needs_to_be_asked_for() {
+    assert_refused(&[("BIND_ADDR", "0.0.0.0:0")], "SANDBOX");
+}
+
+#[test]
+fn the_sandbox_beside_provider_credentials_is_refused() {
+    assert_refused(
+        &[
+            ("TWILIO_ACCOUNT_SID", SID),
+            ("TWILIO_AUTH_TOKEN", "token"),
+            ("PUBLIC_BASE_URL", "https://switchboard.example.com"),
+            ("ADMIN_API_KEY", "k"),
+            ("SANDBOX", "true"),
+        ],
+        "SANDBOX",
+    );
+}
+
+#[test]
+fn a_provider_without_an_admin_key_stops_the_server() {
+    assert_refused(
+        &[
+            ("TWILIO_ACCOUNT_SID", SID),
+            ("TWILIO_AUTH_TOKEN", "token"),
+            ("PUBLIC_BASE_URL", "https://switchboard.example.com"),
+        ],
+        "ADMIN_API_KEY",
+    );
+}
+
+#[test]
 fn a_malformed_shared_number_stops_the_server() {
     assert_refused(&[("SHARED_NUMBER", "call me")], "SHARED_NUMBER");
 }
@@ -122,4 +164,57 @@ fn plain_http_on_a_public_host_is_warned_about_loudly() {
     let _ = std::fs::remove_dir_all(&dir);
     let warned = warned.expect("a warning naming PUBLIC_BASE_URL");
     assert!(warned.contains("https"), "{warned}");
+}
+
+#[tokio::test]
+async fn a_sandbox_listening_beyond_loopback_asks_for_the_admin_key() {
+    let dir = std::env::temp_dir().join(format!("sb-config-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_switchboard"))
+        .args(["serve", "--sandbox"])
+        .env_clear()
+        .envs([
+            ("BIND_ADDR", "0.0.0.0:0"),
+            ("ADMIN_API_KEY", "test-key"),
+            ("RUST_LOG", "warn"),
+        ])
+        .current_dir(&dir)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("run switchboard");
+    let stdout = child.stdout.take().unwrap();
+    let line = BufReader::new(stdout)
+        .lines()
+        .map_while(Result::ok)
+        .find(|line| line.starts_with("Switchboard listening on "))
+        .expect("the server printed its address");
+    let port = line
+        .split_whitespace()
+        .nth(3)
+        .and_then(|url| url.rsplit(':').next())
+        .unwrap()
+        .to_string();
+    let base = format!("http://127.0.0.1:{port}");
+    let client = reqwest::Client::new();
+    let outbound = format!("{base}/sandbox/messages/outbound");
+    let anonymous = client.get(&outbound).send().await.unwrap();
+    let anonymous_post = client
+        .post(format!("{base}/sandbox/messages"))
+        .json(&serde_json::json!({"from": "+15551230000", "to": "+14155550100", "body": "hi"}))
+        .send()
+        .await
+        .unwrap();
+    let with_key = client
+        .get(&outbound)
+        .bearer_auth("test-key")
+        .send()
+        .await
+        .unwrap();
+    let _ = child.kill();
+    let _ = child.wait();
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(anonymous.status(), 401);
+    assert_eq!(anonymous_post.status(), 401);
+    assert_eq!(with_key.status(), 200);
 }

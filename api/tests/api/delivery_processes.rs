@@ -21,6 +21,7 @@ fn start_process(database_url: &str) -> (Child, String) {
             ("DATABASE_URL", database_url),
             ("BIND_ADDR", "127.0.0.1:0"),
             ("ADMIN_API_KEY", crate::helpers::API_KEY),
+            ("SANDBOX", "true"),
             ("DELIVERY_TIMEOUT_MS", "2000"),
             ("DELIVERY_RETRY_SCHEDULE", "100ms,100ms,100ms"),
             ("RUST_LOG", "warn"),
