@@ -240,10 +240,16 @@ impl Application {
             );
         }
         let policy_state = state.clone();
+        let webhook_permits = Arc::new(tokio::sync::Semaphore::new(
+            middleware::webhook_bound::MAX_IN_FLIGHT_WEBHOOKS,
+        ));
         let endpoint = routes
             .data(state)
             .around(move |next, req| {
                 crate::auth::policy::authorize(next, req, policy_state.clone())
+            })
+            .around(move |next, req| {
+                middleware::webhook_bound::bound(next, req, webhook_permits.clone())
             })
             .around(move |next, req| middleware::request_context(next, req, metrics.clone()))
             .with(Cors::new());

@@ -226,7 +226,7 @@ mod tests {
     fn each_differing_field_is_named_with_what_was_found_and_expected() {
         let ours = WebhookConfig::under("https://sb.example/");
         let good = number(
-            Some("https://sb.example/webhooks/twilio/messages"),
+            Some("https://sb.example/webhooks/twilio/messages#rc=3&rp=5xx,ct,rt"),
             Some("post"),
         );
         assert!(mismatches(&good, &ours).is_empty(), "methods ignore case");
@@ -237,7 +237,8 @@ mod tests {
                 Mismatch {
                     field: "SmsUrl",
                     found: Some("https://evil.example/x".into()),
-                    expected: "https://sb.example/webhooks/twilio/messages".into(),
+                    expected: "https://sb.example/webhooks/twilio/messages#rc=3&rp=5xx,ct,rt"
+                        .into(),
                 },
                 Mismatch {
                     field: "SmsMethod",

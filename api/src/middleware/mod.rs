@@ -4,6 +4,7 @@
 mod allow;
 mod body_limit;
 mod framework_errors;
+pub mod webhook_bound;
 
 pub use body_limit::MAX_BODY_BYTES;
 pub use framework_errors::problem_from_error;

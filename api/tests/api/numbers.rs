@@ -60,7 +60,10 @@ async fn a_number_is_provisioned_by_number_and_by_area_code(app: &TestApp) {
         .starts_with("PN"));
     assert_eq!(by_number["status"], "active");
     assert_eq!(by_number["capabilities"]["sms"], true);
-    assert_eq!(by_number["sms_url"], app.url("/webhooks/twilio/messages"));
+    assert_eq!(
+        by_number["sms_url"],
+        app.url("/webhooks/twilio/messages#rc=3&rp=5xx,ct,rt")
+    );
 
     let response = app
         .provision(
@@ -200,7 +203,10 @@ async fn webhooks_are_reapplied_at_the_provider(app: &TestApp) {
         .await;
     assert_eq!(response.status(), 200);
     let configured = body(response).await;
-    assert_eq!(configured["sms_url"], app.url("/webhooks/twilio/messages"));
+    assert_eq!(
+        configured["sms_url"],
+        app.url("/webhooks/twilio/messages#rc=3&rp=5xx,ct,rt")
+    );
     assert_eq!(
         configured["status_callback"],
         app.url("/webhooks/twilio/voice/status")

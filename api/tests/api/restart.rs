@@ -35,7 +35,10 @@ async fn state_and_routing_survive_a_restart(backend: Backend) {
         .await,
     )
     .await;
-    assert_eq!(configured["sms_url"], app.url("/webhooks/twilio/messages"));
+    assert_eq!(
+        configured["sms_url"],
+        app.url("/webhooks/twilio/messages#rc=3&rp=5xx,ct,rt")
+    );
     app.customer_sends(json!({"from": "+15551230000", "to": number, "body": "after"}))
         .await;
     let messages = app.wait_for_messages(&org, 2).await;

@@ -65,7 +65,10 @@ async fn the_main_flow_runs_against_signalwire(app: &TestApp) {
     let by_number = app.provision(&org, json!({"phone_number": number})).await;
     assert_eq!(by_number.status(), StatusCode::CREATED);
     let by_number = body(by_number).await;
-    assert_eq!(by_number["sms_url"], app.url("/webhooks/twilio/messages"));
+    assert_eq!(
+        by_number["sms_url"],
+        app.url("/webhooks/twilio/messages#rc=3&rp=5xx,ct,rt")
+    );
     let routing = body(app.get(&format!("/v1/numbers/{number}")).await).await;
     assert_eq!(routing["provider"], "signalwire", "{routing}");
     assert_eq!(routing["organization_id"], org.as_str());

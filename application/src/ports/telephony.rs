@@ -93,16 +93,23 @@ pub struct WebhookConfig {
     pub call_status_callback: String,
 }
 
+/// Twilio's connection override on the `SmsUrl`: up to 3 retries on a 5xx answer, a connect
+/// failure or a read timeout, so a message refused while the server was overloaded or
+/// restarting comes again (the fragment is neither sent nor signed; Twilio docs "Webhooks (HTTP
+/// callbacks): Connection Overrides").
+pub const SMS_RETRY_OVERRIDE: &str = "#rc=3&rp=5xx,ct,rt";
+
 impl WebhookConfig {
     /// Switchboard's webhooks under `public_base_url` (`PUBLIC_BASE_URL`; a trailing `/` is
-    /// ignored): `SmsUrl` `{base}/webhooks/twilio/messages` with `SmsMethod` `POST`, the message
+    /// ignored): `SmsUrl` `{base}/webhooks/twilio/messages` with the retry override
+    /// [`SMS_RETRY_OVERRIDE`] and `SmsMethod` `POST`, the message
     /// `StatusCallback` `{base}/webhooks/twilio/status`, `VoiceUrl` and `VoiceFallbackUrl`
     /// `{base}/webhooks/twilio/voice` with `VoiceMethod` `POST`, and the number's (call)
     /// `StatusCallback` `{base}/webhooks/twilio/voice/status`.
     pub fn under(public_base_url: &str) -> Self {
         let base = public_base_url.trim_end_matches('/');
         Self {
-            sms_url: format!("{base}/webhooks/twilio/messages"),
+            sms_url: format!("{base}/webhooks/twilio/messages{SMS_RETRY_OVERRIDE}"),
             sms_method: "POST".into(),
             status_callback: format!("{base}/webhooks/twilio/status"),
             voice_url: format!("{base}/webhooks/twilio/voice"),
