@@ -14,6 +14,12 @@ use crate::state::AppState;
 /// add little).
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
+/// The decoded pairs of an `application/x-www-form-urlencoded` body, in order, repeats kept;
+/// bytes that are not UTF-8 decode lossily (WHATWG URL "application/x-www-form-urlencoded").
+pub fn parse_pairs(body: &[u8]) -> Vec<(String, String)> {
+    url::form_urlencoded::parse(body).into_owned().collect()
+}
+
 /// A verified webhook form.
 pub struct SignedForm {
     pairs: Vec<(String, String)>,
@@ -49,7 +55,7 @@ impl SignedForm {
     /// # Errors
     /// 403 `invalid_signature` when the header is missing or does not match.
     pub fn verify(state: &Arc<AppState>, req: &Request, body: &[u8]) -> Result<Self, Problem> {
-        let pairs: Vec<(String, String)> = url::form_urlencoded::parse(body).into_owned().collect();
+        let pairs = parse_pairs(body);
         let headers = state.provider_flavor.accepted_signature_headers();
         let signature = headers
             .iter()
@@ -98,5 +104,31 @@ impl SignedForm {
             )
             .with_field(key)
         })
+    }
+}
+
+#[cfg(test)]
+mod properties {
+    use proptest::prelude::*;
+
+    use super::parse_pairs;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(1000))]
+
+        #[test]
+        fn any_body_parses_without_a_panic(body in proptest::collection::vec(any::<u8>(), 0..512)) {
+            let _ = parse_pairs(&body);
+        }
+
+        #[test]
+        fn encoded_pairs_parse_back_in_order(
+            pairs in proptest::collection::vec((any::<String>(), any::<String>()), 0..8),
+        ) {
+            let body = url::form_urlencoded::Serializer::new(String::new())
+                .extend_pairs(&pairs)
+                .finish();
+            prop_assert_eq!(parse_pairs(body.as_bytes()), pairs);
+        }
     }
 }

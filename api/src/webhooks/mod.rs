@@ -10,6 +10,7 @@ mod twiml;
 mod voice;
 mod voice_callbacks;
 mod voice_twiml;
+mod xml_text;
 
 pub use messages::inbound_message;
 pub use status::status_callback;
