@@ -4,7 +4,7 @@
 
 use serde_json::json;
 
-use crate::helpers::{body, Backend, TestApp};
+use crate::helpers::{assert_problem_at, body, Backend, TestApp};
 use crate::on_both_backends;
 
 const SHARED: &str = "+15005550006";
@@ -47,6 +47,37 @@ async fn the_country_and_type_are_honoured_for_an_area_code(app: &TestApp) {
         .as_str()
         .unwrap()
         .starts_with("+1800"));
+}
+
+async fn a_british_area_code_keeps_its_leading_zero(app: &TestApp) {
+    let response = app
+        .post(
+            "/v1/organizations",
+            json!({"name": "London Cafe", "number": {"area_code": "020", "country": "GB"}}),
+        )
+        .await;
+    assert_eq!(response.status(), 201);
+    let created = body(response).await;
+    assert_eq!(created["number_status"], "provisioned", "{created}");
+    assert!(
+        created["phone_number"]
+            .as_str()
+            .unwrap()
+            .starts_with("+4420"),
+        "{created}"
+    );
+    // In the US the same digits are no area code: refused before anything is created.
+    assert_problem_at(
+        app.post(
+            "/v1/organizations",
+            json!({"name": "Lost", "number": {"area_code": "020"}}),
+        )
+        .await,
+        422,
+        "invalid_area_code",
+        "area_code",
+    )
+    .await;
 }
 
 async fn a_provider_refusal_still_creates_the_organization(app: &TestApp) {
@@ -116,5 +147,6 @@ on_both_backends!(
     an_organization_signs_up_with_a_number_that_answers_calls,
     a_provider_refusal_still_creates_the_organization,
     the_country_and_type_are_honoured_for_an_area_code,
+    a_british_area_code_keeps_its_leading_zero,
     a_malformed_number_request_creates_nothing,
 );

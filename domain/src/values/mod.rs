@@ -1,5 +1,6 @@
 //! Value objects: built only through fallible parsing, so a command never carries an invalid value.
 
+mod area_code;
 mod billing_period;
 mod business_hours;
 mod capabilities;
@@ -17,6 +18,7 @@ mod organization_name;
 mod plan;
 mod settings;
 
+pub use area_code::{AreaCode, InvalidAreaCode};
 pub use billing_period::{validate_billing_day, BillingPeriod, InvalidBillingDay};
 pub use business_hours::{
     format_time_of_day, parse_time_of_day, BusinessHours, InvalidSchedule, TimeRange, TimeZone,
