@@ -58,6 +58,9 @@ pub struct Settings {
     /// `PROVISIONING_TIMEOUT_SECS` (default 300): how old a provisioning request must be before
     /// the reconciler completes, compensates or expires it.
     pub provisioning_timeout: std::time::Duration,
+    /// `MAINTENANCE_INTERVAL_SECS` (default 60, at least 1): the pause between two passes of
+    /// background maintenance (quota resets, provisioning reconciliation); one runs at start-up.
+    pub maintenance_interval: std::time::Duration,
     /// `LOG_FORMAT`: `text` (default) or `json` (JSON lines).
     pub log_format: LogFormat,
     /// Delivery to organizations' endpoints.
@@ -225,6 +228,19 @@ impl Settings {
                     })
                     .transpose()?
                     .unwrap_or(300),
+            ),
+            maintenance_interval: std::time::Duration::from_secs(
+                get("MAINTENANCE_INTERVAL_SECS")
+                    .map(|v| {
+                        checks::seconds(&v)
+                            .and_then(|s| (s > 0).then_some(s).ok_or("must be at least 1".into()))
+                            .map_err(|reason| ConfigError::Invalid {
+                                key: "MAINTENANCE_INTERVAL_SECS",
+                                reason,
+                            })
+                    })
+                    .transpose()?
+                    .unwrap_or(60),
             ),
             log_format,
             prices: prices(&get)?,

@@ -2,6 +2,7 @@
 //! with the local Twilio sandbox on its own port as the provider. One binary for link time.
 
 mod helpers;
+mod process;
 
 mod analytics;
 mod audit;
@@ -14,6 +15,7 @@ mod doctor;
 mod idempotency;
 mod numbers;
 mod onboarding;
+mod onboarding_crash;
 mod openapi;
 mod operations;
 mod organizations;
