@@ -218,30 +218,8 @@ impl Settings {
                     })
                 })
                 .transpose()?,
-            provisioning_timeout: std::time::Duration::from_secs(
-                get("PROVISIONING_TIMEOUT_SECS")
-                    .map(|v| {
-                        checks::seconds(&v).map_err(|reason| ConfigError::Invalid {
-                            key: "PROVISIONING_TIMEOUT_SECS",
-                            reason,
-                        })
-                    })
-                    .transpose()?
-                    .unwrap_or(300),
-            ),
-            maintenance_interval: std::time::Duration::from_secs(
-                get("MAINTENANCE_INTERVAL_SECS")
-                    .map(|v| {
-                        checks::seconds(&v)
-                            .and_then(|s| (s > 0).then_some(s).ok_or("must be at least 1".into()))
-                            .map_err(|reason| ConfigError::Invalid {
-                                key: "MAINTENANCE_INTERVAL_SECS",
-                                reason,
-                            })
-                    })
-                    .transpose()?
-                    .unwrap_or(60),
-            ),
+            provisioning_timeout: seconds(&get, "PROVISIONING_TIMEOUT_SECS", 300, 0)?,
+            maintenance_interval: seconds(&get, "MAINTENANCE_INTERVAL_SECS", 60, 1)?,
             log_format,
             prices: prices(&get)?,
             delivery: DeliverySettings {
@@ -299,6 +277,20 @@ fn prices(get: &impl Fn(&str) -> Option<String>) -> Result<PriceTable, ConfigErr
         message: price("PRICE_MESSAGE_USD", defaults.message)?,
         whatsapp_template: price("PRICE_WHATSAPP_TEMPLATE_USD", defaults.whatsapp_template)?,
     })
+}
+
+/// `key` as whole seconds, at least `min`; `default` when unset.
+fn seconds(
+    get: &impl Fn(&str) -> Option<String>,
+    key: &'static str,
+    default: u64,
+    min: u64,
+) -> Result<std::time::Duration, ConfigError> {
+    let secs = get(key)
+        .map(|v| checks::seconds(&v, min).map_err(|reason| ConfigError::Invalid { key, reason }))
+        .transpose()?
+        .unwrap_or(default);
+    Ok(std::time::Duration::from_secs(secs))
 }
 
 /// `key` as milliseconds (1 to `max`), `default` when unset.
