@@ -1,6 +1,6 @@
 """Schemathesis hooks of the fuzz run: the one check the built-in ones lack for this API.
 
-`schemathesis.toml` lets three operations answer a schema-valid request with 422, for refusals
+`schemathesis.toml` lets some operations answer a schema-valid request with 422, for refusals
 no schema can state. This check keeps that allowance narrow: such a 422 must carry one of the
 problem codes listed here for its operation.
 """
@@ -13,8 +13,13 @@ import schemathesis
 REFUSALS_BEYOND_THE_SCHEMA = {
     # Business-hours ranges that end before they start or overlap.
     ("PATCH", "/v1/organizations/{id}"): {"invalid_business_hours"},
-    # The provider has no such number for sale, or none left in the area code.
-    ("POST", "/v1/organizations/{id}/numbers"): {"provider_refused"},
+    # The provider has no such number for sale, or none left in the area code; an area code
+    # that is not North American (`020`) in the US or Canada, where the country is another member.
+    ("POST", "/v1/organizations/{id}/numbers"): {"provider_refused", "invalid_area_code"},
+    ("POST", "/v1/organizations"): {"invalid_area_code"},
+    # The same area-code rule between parameters, or an area code outside the US and Canada
+    # (searched as a number pattern) together with `contains`.
+    ("GET", "/v1/available-numbers"): {"invalid_area_code"},
     # Free-form WhatsApp text outside the customer's 24-hour window; the provider's refusals.
     ("POST", "/v1/organizations/{id}/messages"): {"whatsapp_window_closed", "provider_refused"},
     # A position no event has (the log has gaps where transactions rolled back).

@@ -8,11 +8,8 @@ use tokio::sync::watch;
 
 use crate::state::AppState;
 
-/// How often the maintenance task runs its passes.
-const MAINTENANCE_INTERVAL: Duration = Duration::from_secs(60);
-
-/// Background maintenance, at start-up and then every minute; both passes are idempotent, so
-/// several processes can run them:
+/// Background maintenance, at start-up and then every `interval` (`MAINTENANCE_INTERVAL_SECS`,
+/// default a minute); both passes are idempotent, so several processes can run them:
 /// - quota resets: `QuotaReset` for every organization entering a new billing period (the event
 ///   store allows one per organization and period);
 /// - provisioning reconciliation: purchases at the provider that were never recorded are
@@ -20,6 +17,7 @@ const MAINTENANCE_INTERVAL: Duration = Duration::from_secs(60);
 pub async fn run(
     state: Arc<AppState>,
     provisioning_timeout: Duration,
+    interval: Duration,
     mut shutdown: watch::Receiver<bool>,
 ) {
     let context = RequestContext {
@@ -40,7 +38,7 @@ pub async fn run(
             tracing::warn!(%error, "provisioning reconciliation failed; retrying next tick");
         }
         tokio::select! {
-            _ = tokio::time::sleep(MAINTENANCE_INTERVAL) => {}
+            _ = tokio::time::sleep(interval) => {}
             _ = shutdown.wait_for(|stopped| *stopped) => return,
         }
     }

@@ -188,6 +188,7 @@ impl Application {
         let scheduler_task = tokio::spawn(maintenance::run(
             state.clone(),
             settings.provisioning_timeout,
+            settings.maintenance_interval,
             shutdown_rx.clone(),
         ));
 

@@ -4,7 +4,7 @@ use switchboard_domain::organization::{NumberTarget, OrganizationCommand, Organi
 use switchboard_domain::phone_number::{
     PhoneNumber, PhoneNumberCommand, PhoneNumberError, WebhookUrls,
 };
-use switchboard_domain::{Capabilities, NumberType, OrganizationId, RequestId, E164};
+use switchboard_domain::{AreaCode, Capabilities, NumberType, OrganizationId, RequestId, E164};
 
 use crate::ports::{
     AvailableNumber, AvailableNumberQuery, ProviderError, PurchaseRequest, PurchaseTarget,
@@ -20,8 +20,8 @@ pub enum ProvisionTarget {
     AreaCode {
         /// ISO 3166-1 alpha-2.
         country: String,
-        /// Three digits.
-        area_code: u16,
+        /// The area code as written, leading zeros kept.
+        area_code: AreaCode,
         /// Local, toll-free or mobile.
         number_type: NumberType,
     },
@@ -116,7 +116,7 @@ impl<R: PersistedEventRepository + Clone> Switchboard<R> {
             } => (
                 NumberTarget::AreaCode {
                     country: country.clone(),
-                    area_code,
+                    area_code: area_code.clone(),
                     number_type,
                 },
                 PurchaseTarget::AreaCode {

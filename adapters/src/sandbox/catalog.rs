@@ -15,7 +15,7 @@
 
 use std::sync::OnceLock;
 
-use switchboard_domain::{Capabilities, NumberType, E164};
+use switchboard_domain::{AreaCode, Capabilities, NumberType, E164};
 
 use super::inventory::{InventoryEntry, MAGIC_AVAILABLE};
 
@@ -27,7 +27,7 @@ struct Block {
     /// E.164 digits before the line number, e.g. `1415555` or `44770090`.
     stem: String,
     lines: std::ops::RangeInclusive<u16>,
-    area_code: Option<u16>,
+    area_code: Option<AreaCode>,
     place: Option<Place>,
 }
 
@@ -144,7 +144,7 @@ fn blocks() -> Vec<Block> {
         number_type,
         stem: format!("1{area_code}555"),
         lines: NANP_LINES,
-        area_code: Some(area_code),
+        area_code: Some(nanp_area_code(area_code)),
         place,
     };
     let mut blocks = Vec::new();
@@ -182,6 +182,11 @@ fn blocks() -> Vec<Block> {
     blocks
 }
 
+/// A North American area code of the tables above (three digits, 200 to 999).
+fn nanp_area_code(code: u16) -> AreaCode {
+    AreaCode::parse(&code.to_string()).expect("the catalog's area codes are three digits")
+}
+
 /// The catalog, built once per process (parsing thousands of numbers through libphonenumber's
 /// metadata is slow in debug builds) and cloned for each sandbox.
 static CATALOG: OnceLock<Vec<InventoryEntry>> = OnceLock::new();
@@ -212,7 +217,7 @@ fn build() -> Vec<InventoryEntry> {
         number_type: NumberType::Local,
         stem: "1500555".into(),
         lines: 6..=6,
-        area_code: Some(500),
+        area_code: Some(nanp_area_code(500)),
         place: None,
     };
     let all = Capabilities {
@@ -254,7 +259,7 @@ fn entry(
         friendly_name,
         number_type: block.number_type,
         iso_country: block.iso_country,
-        area_code: block.area_code,
+        area_code: block.area_code.clone(),
         locality: place.map(|p| p.0),
         region: place.map(|p| p.1),
         postal_code: place.map(|p| p.2),

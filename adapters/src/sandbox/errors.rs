@@ -6,6 +6,7 @@ use poem::http::StatusCode;
 use poem::web::Json;
 use poem::{IntoResponse, Response};
 use serde_json::json;
+use switchboard_domain::AreaCode;
 
 use crate::twilio::errors::{
     more_info_url, AUTHENTICATION_FAILED, INVALID_NUMBER, NOT_FOUND, NO_NUMBERS_IN_AREA_CODE,
@@ -76,7 +77,7 @@ impl ApiError {
     }
 
     /// 400 / 21452.
-    pub fn no_numbers_in_area_code(area_code: u16) -> Self {
+    pub fn no_numbers_in_area_code(area_code: &AreaCode) -> Self {
         Self::new(
             StatusCode::BAD_REQUEST,
             NO_NUMBERS_IN_AREA_CODE,

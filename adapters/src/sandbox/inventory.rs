@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use switchboard_domain::{Capabilities, NumberType, E164};
+use switchboard_domain::{AreaCode, Capabilities, NumberType, E164};
 
 use super::catalog;
 use super::contains::ContainsPattern;
@@ -26,8 +26,8 @@ pub(crate) struct InventoryEntry {
     pub number_type: NumberType,
     /// ISO 3166-1 alpha-2.
     pub iso_country: &'static str,
-    /// The three-digit area code of US numbers.
-    pub area_code: Option<u16>,
+    /// The three-digit area code of US and Canadian numbers.
+    pub area_code: Option<AreaCode>,
     pub locality: Option<&'static str>,
     pub region: Option<&'static str>,
     pub postal_code: Option<&'static str>,
@@ -44,7 +44,7 @@ pub(crate) struct InventoryEntry {
 pub(crate) struct SearchFilter {
     pub iso_country: String,
     pub number_type: NumberType,
-    pub area_code: Option<u16>,
+    pub area_code: Option<AreaCode>,
     pub contains: Option<ContainsPattern>,
     pub sms_enabled: Option<bool>,
     pub mms_enabled: Option<bool>,
@@ -60,7 +60,7 @@ pub(crate) struct Inventory {
     /// The ranks on sale per (country, type).
     shelves: HashMap<(String, NumberType), BTreeSet<usize>>,
     /// The ranks on sale per area code (US/CA numbers).
-    area_codes: HashMap<u16, BTreeSet<usize>>,
+    area_codes: HashMap<AreaCode, BTreeSet<usize>>,
     /// The rank of each number on sale.
     numbers: HashMap<E164, usize>,
 }
@@ -89,8 +89,8 @@ impl Inventory {
     /// The searchable numbers matching `filter`, in inventory order, at most `limit`.
     pub fn search(&self, filter: &SearchFilter, limit: usize) -> Vec<&InventoryEntry> {
         let wants = |want: Option<bool>, has: bool| want.is_none_or(|w| w == has);
-        let ranks = match filter.area_code {
-            Some(area_code) => self.area_codes.get(&area_code),
+        let ranks = match &filter.area_code {
+            Some(area_code) => self.area_codes.get(area_code),
             None => self
                 .shelves
                 .get(&(filter.iso_country.clone(), filter.number_type)),
@@ -121,8 +121,8 @@ impl Inventory {
     }
 
     /// Takes the first number on sale in `area_code` (any country or type) off sale.
-    pub fn take_in_area_code(&mut self, area_code: u16) -> Option<InventoryEntry> {
-        let rank = *self.area_codes.get(&area_code)?.first()?;
+    pub fn take_in_area_code(&mut self, area_code: &AreaCode) -> Option<InventoryEntry> {
+        let rank = *self.area_codes.get(area_code)?.first()?;
         self.take(rank)
     }
 
@@ -133,8 +133,11 @@ impl Inventory {
             .entry((entry.iso_country.to_string(), entry.number_type))
             .or_default()
             .insert(rank);
-        if let Some(area_code) = entry.area_code {
-            self.area_codes.entry(area_code).or_default().insert(rank);
+        if let Some(area_code) = &entry.area_code {
+            self.area_codes
+                .entry(area_code.clone())
+                .or_default()
+                .insert(rank);
         }
         self.numbers.insert(entry.phone_number.clone(), rank);
         self.entries.insert(rank, entry);
@@ -148,8 +151,8 @@ impl Inventory {
         {
             shelf.remove(&rank);
         }
-        if let Some(area_code) = entry.area_code {
-            if let Some(ranks) = self.area_codes.get_mut(&area_code) {
+        if let Some(area_code) = &entry.area_code {
+            if let Some(ranks) = self.area_codes.get_mut(area_code) {
                 ranks.remove(&rank);
             }
         }
@@ -161,6 +164,10 @@ impl Inventory {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn code(digits: &str) -> AreaCode {
+        AreaCode::parse(digits).unwrap()
+    }
 
     fn filter(iso_country: &str, number_type: NumberType) -> SearchFilter {
         SearchFilter {
@@ -232,18 +239,18 @@ mod tests {
     fn searches_filter_by_area_code_type_and_sms_and_hide_the_magic_number() {
         let inventory = Inventory::generate();
         let mut f = filter("US", NumberType::Local);
-        f.area_code = Some(415);
+        f.area_code = Some(code("415"));
         assert_eq!(inventory.search(&f, 1000).len(), 100);
         assert_eq!(inventory.search(&f, 20).len(), 20);
         f.sms_enabled = Some(true);
         assert_eq!(inventory.search(&f, 1000).len(), 80);
         f.sms_enabled = Some(false);
         assert_eq!(inventory.search(&f, 1000).len(), 20);
-        f.area_code = Some(500);
+        f.area_code = Some(code("500"));
         f.sms_enabled = None;
         assert!(inventory.search(&f, 100).is_empty());
         let mut toronto_as_us = filter("US", NumberType::Local);
-        toronto_as_us.area_code = Some(416);
+        toronto_as_us.area_code = Some(code("416"));
         assert!(inventory.search(&toronto_as_us, 100).is_empty());
         let mut contains = filter("US", NumberType::TollFree);
         contains.contains = ContainsPattern::parse("800%0142");
@@ -273,16 +280,16 @@ mod tests {
         let entry = inventory.take_number(&number).unwrap();
         assert!(inventory.take_number(&number).is_none());
         let mut f = filter("US", NumberType::Local);
-        f.area_code = Some(415);
+        f.area_code = Some(code("415"));
         assert_eq!(inventory.search(&f, 1000).len(), 99);
         inventory.restore(entry);
         assert_eq!(inventory.entries, Inventory::generate().entries);
         assert_eq!(inventory.search(&f, 4)[3].phone_number, number);
-        let magic = inventory.take_in_area_code(500).unwrap();
+        let magic = inventory.take_in_area_code(&code("500")).unwrap();
         assert_eq!(magic.phone_number.as_str(), MAGIC_AVAILABLE);
         assert_eq!(magic.friendly_name, "(500) 555-0006");
-        assert!(inventory.take_in_area_code(500).is_none());
-        let first_toll_free = inventory.take_in_area_code(833).unwrap();
+        assert!(inventory.take_in_area_code(&code("500")).is_none());
+        let first_toll_free = inventory.take_in_area_code(&code("833")).unwrap();
         assert_eq!(first_toll_free.phone_number.as_str(), "+18335550100");
     }
 }

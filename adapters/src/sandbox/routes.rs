@@ -2,6 +2,7 @@
 
 use poem::error::{NotFoundError, ResponseError};
 use poem::{get, post, Endpoint, EndpointExt, Request, Response, Route};
+use switchboard_domain::AreaCode;
 
 use super::errors::{ApiError, INVALID_AREA_CODE};
 use super::receiver;
@@ -150,13 +151,12 @@ impl Params {
     ///
     /// # Errors
     /// 400 / 21451 "invalid area code" otherwise.
-    pub fn area_code(&self) -> Result<Option<u16>, ApiError> {
+    pub fn area_code(&self) -> Result<Option<AreaCode>, ApiError> {
         self.get("AreaCode")
             .map(|value| {
-                value
-                    .parse::<u16>()
+                AreaCode::parse(value)
                     .ok()
-                    .filter(|code| value.len() == 3 && (200..=999).contains(code))
+                    .filter(AreaCode::is_nanp)
                     .ok_or_else(|| {
                         ApiError::new(
                             poem::http::StatusCode::BAD_REQUEST,

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use switchboard_domain::{Channel, E164};
+use switchboard_domain::{AreaCode, Channel, E164};
 
 use super::errors::ApiError;
 use super::inventory::{Inventory, MAGIC_AVAILABLE, MAGIC_INVALID};
@@ -36,8 +36,8 @@ pub(crate) struct SandboxState {
 pub(crate) enum Target<'a> {
     /// `PhoneNumber`, as given.
     Number(&'a str),
-    /// `AreaCode`.
-    AreaCode(u16),
+    /// `AreaCode` (North American).
+    AreaCode(AreaCode),
 }
 
 impl SandboxState {
@@ -76,8 +76,8 @@ impl SandboxState {
             }
             Target::AreaCode(area_code) => self
                 .inventory
-                .take_in_area_code(*area_code)
-                .ok_or_else(|| ApiError::no_numbers_in_area_code(*area_code))?,
+                .take_in_area_code(area_code)
+                .ok_or_else(|| ApiError::no_numbers_in_area_code(area_code))?,
         };
         let record = OwnedRecord::new(self.flavor.new_sid("PN"), entry, settings, now);
         let sid = record.sid.clone();
@@ -142,13 +142,21 @@ mod tests {
         assert!(code(again.unwrap_err()).contains("21422"));
         assert!(code(
             state
-                .purchase(&Target::AreaCode(500), settings(), now)
+                .purchase(
+                    &Target::AreaCode(AreaCode::parse("500").unwrap()),
+                    settings(),
+                    now
+                )
                 .unwrap_err()
         )
         .contains("21452"));
         assert!(state.release(&sid));
         let by_area = state
-            .purchase(&Target::AreaCode(500), settings(), now)
+            .purchase(
+                &Target::AreaCode(AreaCode::parse("500").unwrap()),
+                settings(),
+                now,
+            )
             .unwrap();
         assert_eq!(by_area.entry.phone_number.as_str(), MAGIC_AVAILABLE);
         for (raw, expected) in [
@@ -162,7 +170,11 @@ mod tests {
             assert!(code(error).contains(expected), "{raw}");
         }
         let error = state
-            .purchase(&Target::AreaCode(533), settings(), now)
+            .purchase(
+                &Target::AreaCode(AreaCode::parse("533").unwrap()),
+                settings(),
+                now,
+            )
             .unwrap_err();
         assert!(code(error).contains("21452"));
         assert!(!state.release("PNunknown"));

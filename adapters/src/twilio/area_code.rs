@@ -3,12 +3,17 @@
 //! `AvailablePhoneNumbers/{country}/{type}` with the area code, then buy the first number found
 //! by `PhoneNumber`. A number taken between the search and the purchase (21422) makes the next
 //! candidate be tried, up to [`ATTEMPTS`].
+//!
+//! Twilio's `AreaCode` (search and create) takes only US and Canadian codes ("Applies to only
+//! phone numbers in the US and Canada"). Elsewhere an area code is searched the way Twilio
+//! documents for any country: a `Contains` pattern anchored at the start of the E.164 number
+//! (`+` then the digits), so GB's `020` is searched as `Contains=+4420`.
 
 use switchboard_application::ports::{
     AvailableNumberQuery, OwnedNumber, ProviderError, ProviderFault, PurchaseRequest,
     TelephonyProvider,
 };
-use switchboard_domain::NumberType;
+use switchboard_domain::{AreaCode, NumberType};
 
 use super::client::TwilioClient;
 use super::errors::{more_info_url, NO_NUMBERS_IN_AREA_CODE};
@@ -28,14 +33,14 @@ impl TwilioClient {
     pub(crate) async fn purchase_first_available(
         &self,
         request: &PurchaseRequest,
-        area_code: u16,
+        area_code: &AreaCode,
         country: &str,
         number_type: NumberType,
     ) -> Result<OwnedNumber, ProviderError> {
         let query = AvailableNumberQuery {
             country: country.to_string(),
             number_type,
-            area_code: Some(area_code),
+            area_code: Some(area_code.clone()),
             contains: None,
             sms_enabled: None,
             limit: ATTEMPTS as u32,
@@ -62,5 +67,81 @@ impl TwilioClient {
                 http_status: 400,
             })
         }))
+    }
+}
+
+/// Whether `country` is one whose area codes Twilio's `AreaCode` parameter takes.
+pub(crate) fn takes_area_code(country: &str) -> bool {
+    AreaCode::is_north_american_country(country)
+}
+
+/// The search parameter that selects `area_code` in `country`: `AreaCode` in the US and Canada,
+/// elsewhere `Contains` with the E.164 prefix of the area's numbers (`+4420` for GB `020`).
+///
+/// # Errors
+/// `Unsupported` (400, without calling the provider) outside the US and Canada when the search
+/// also has its own `Contains` pattern (one parameter cannot hold both), or for a country
+/// whose calling code is unknown.
+pub(crate) fn area_code_filter(
+    area_code: &AreaCode,
+    country: &str,
+    has_pattern: bool,
+) -> Result<(&'static str, String), ProviderError> {
+    if takes_area_code(country) {
+        return Ok(("AreaCode", area_code.to_string()));
+    }
+    let refuse = |message: String| {
+        ProviderError::Unsupported(ProviderFault {
+            code: 400,
+            message,
+            more_info: None,
+            http_status: 400,
+        })
+    };
+    if has_pattern {
+        return Err(refuse(format!(
+            "outside the US and Canada an area code is searched with Contains: give area code \
+             {area_code} or a pattern, not both"
+        )));
+    }
+    area_code
+        .international_prefix(country)
+        .map(|prefix| ("Contains", prefix))
+        .ok_or_else(|| refuse(format!("no calling code is known for country {country}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn filter(
+        code: &str,
+        country: &str,
+        has_pattern: bool,
+    ) -> Result<(&'static str, String), ProviderError> {
+        area_code_filter(&AreaCode::parse(code).unwrap(), country, has_pattern)
+    }
+
+    #[test]
+    fn north_american_codes_use_area_code_and_others_an_anchored_contains() {
+        assert_eq!(
+            filter("415", "US", true).unwrap(),
+            ("AreaCode", "415".into())
+        );
+        assert_eq!(
+            filter("416", "CA", false).unwrap(),
+            ("AreaCode", "416".into())
+        );
+        assert_eq!(
+            filter("020", "GB", false).unwrap(),
+            ("Contains", "+4420".into())
+        );
+        assert!(
+            matches!(filter("020", "GB", true), Err(ProviderError::Unsupported(f)) if f.http_status == 400)
+        );
+        assert!(matches!(
+            filter("020", "ZZ", false),
+            Err(ProviderError::Unsupported(_))
+        ));
     }
 }

@@ -15,6 +15,7 @@ use switchboard_application::ports::{
 };
 use switchboard_domain::NumberType;
 
+use super::area_code::{area_code_filter, takes_area_code};
 use super::client::TwilioClient;
 use super::wire::{AvailablePhoneNumbersPage, IncomingPhoneNumberItem, IncomingPhoneNumbersPage};
 
@@ -26,8 +27,8 @@ const MAX_PAGES: usize = 1000;
 
 #[async_trait]
 impl TelephonyProvider for TwilioClient {
-    /// `GET …/AvailablePhoneNumbers/{Country}/{Local|TollFree|Mobile}.json` with `AreaCode`,
-    /// `Contains`, `SmsEnabled` and `PageSize = limit` (SignalWire: no `.json`, no `PageSize`,
+    /// `GET …/AvailablePhoneNumbers/{Country}/{Local|TollFree|Mobile}.json` with `AreaCode`
+    /// (US/CA; elsewhere the area code's `Contains` prefix, `area_code.rs`), `Contains`, `SmsEnabled` and `PageSize = limit` (SignalWire: no `.json`, no `PageSize`,
     /// and `SmsEnabled` applied here since it ignores it; the first `limit` items are kept).
     /// Items whose `phone_number` is not E.164 are skipped (and logged).
     ///
@@ -49,8 +50,12 @@ impl TelephonyProvider for TwilioClient {
         if flavor.pages_searches() {
             params.push(("PageSize", query.limit.to_string()));
         }
-        if let Some(area_code) = query.area_code {
-            params.push(("AreaCode", area_code.to_string()));
+        if let Some(area_code) = &query.area_code {
+            params.push(area_code_filter(
+                area_code,
+                &query.country,
+                query.contains.is_some(),
+            )?);
         }
         if let Some(contains) = &query.contains {
             params.push(("Contains", contains.clone()));
@@ -106,13 +111,12 @@ impl TelephonyProvider for TwilioClient {
                 }
                 // Twilio's `AreaCode` on create picks a US/CA local number: any other country
                 // or type is searched in its own inventory first, so it is honoured.
-                let local_nanp =
-                    *number_type == NumberType::Local && matches!(country.as_str(), "US" | "CA");
+                let local_nanp = *number_type == NumberType::Local && takes_area_code(country);
                 if self.flavor().buys_by_area_code() && local_nanp {
                     self.create_incoming(("AreaCode", area_code.to_string()), request)
                         .await
                 } else {
-                    self.purchase_first_available(request, *area_code, country, *number_type)
+                    self.purchase_first_available(request, area_code, country, *number_type)
                         .await
                 }
             }

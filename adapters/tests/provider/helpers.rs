@@ -7,7 +7,7 @@ use switchboard_application::ports::{
     AvailableNumberQuery, ProviderError, ProviderFault, PurchaseRequest, PurchaseTarget,
     WebhookConfig,
 };
-use switchboard_domain::{NumberType, E164};
+use switchboard_domain::{AreaCode, NumberType, E164};
 
 /// A sandbox on 127.0.0.1:0 with a client holding its credentials.
 pub struct TestSandbox {
@@ -91,6 +91,11 @@ pub fn webhooks(base: &str) -> WebhookConfig {
 }
 
 /// A purchase of `target` with webhooks under `https://switchboard.example`.
+/// An area code from its digits.
+pub fn area(digits: &str) -> AreaCode {
+    AreaCode::parse(digits).expect("an area code")
+}
+
 pub fn purchase(target: PurchaseTarget) -> PurchaseRequest {
     PurchaseRequest {
         target,

@@ -4,16 +4,16 @@ use std::collections::BTreeSet;
 
 use switchboard_application::ports::{PurchaseTarget, TelephonyProvider};
 
-use crate::helpers::{purchase, spawn_sandbox};
+use crate::helpers::{area, purchase, spawn_sandbox};
 
 #[tokio::test]
 async fn list_owned_follows_next_page_uri_across_pages() {
     let t = spawn_sandbox().await;
     let mut bought = BTreeSet::new();
-    for area_code in [415, 212, 312, 512, 206] {
+    for area_code in ["415", "212", "312", "512", "206"] {
         let owned = t
             .client
-            .purchase(&purchase(PurchaseTarget::us_local(area_code)))
+            .purchase(&purchase(PurchaseTarget::us_local(area(area_code))))
             .await
             .unwrap();
         bought.insert(owned.provider_sid);

@@ -3,13 +3,13 @@
 use switchboard_application::ports::{ProviderError, PurchaseTarget, TelephonyProvider};
 use switchboard_domain::NumberType;
 
-use crate::helpers::{e164, purchase, purchase_number, query, spawn_sandbox, webhooks};
+use crate::helpers::{area, e164, purchase, purchase_number, query, spawn_sandbox, webhooks};
 
 #[tokio::test]
 async fn buying_a_number_stores_its_webhooks_and_takes_it_off_sale() {
     let t = spawn_sandbox().await;
     let mut q = query(NumberType::Local, 1000);
-    q.area_code = Some(206);
+    q.area_code = Some(area("206"));
     let on_sale = t.client.search_available(&q).await.unwrap();
     let wanted = on_sale[2].phone_number.clone();
 
@@ -49,7 +49,7 @@ async fn buying_by_area_code_picks_a_number_in_that_area_code() {
     let t = spawn_sandbox().await;
     let owned = t
         .client
-        .purchase(&purchase(PurchaseTarget::us_local(303)))
+        .purchase(&purchase(PurchaseTarget::us_local(area("303"))))
         .await
         .unwrap();
     assert!(owned.phone_number.as_str().starts_with("+1303"));
@@ -101,7 +101,7 @@ async fn a_released_number_returns_to_the_inventory() {
 
     assert!(t.client.list_owned().await.unwrap().is_empty());
     let mut q = query(NumberType::Local, 1000);
-    q.area_code = Some(212);
+    q.area_code = Some(area("212"));
     let on_sale = t.client.search_available(&q).await.unwrap();
     assert_eq!(on_sale.len(), 100);
     assert_eq!(
@@ -127,14 +127,14 @@ async fn the_magic_test_number_is_bought_by_number_or_by_area_code_500() {
     t.client.release(&owned.provider_sid).await.unwrap();
     let by_area = t
         .client
-        .purchase(&purchase(PurchaseTarget::us_local(500)))
+        .purchase(&purchase(PurchaseTarget::us_local(area("500"))))
         .await
         .unwrap();
     assert_eq!(by_area.phone_number.as_str(), "+15005550006");
     // Only one such number: area code 500 is now empty.
     let again = t
         .client
-        .purchase(&purchase(PurchaseTarget::us_local(500)))
+        .purchase(&purchase(PurchaseTarget::us_local(area("500"))))
         .await
         .unwrap_err();
     assert!(

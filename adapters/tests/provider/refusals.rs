@@ -7,7 +7,7 @@ use switchboard_application::ports::{ProviderError, PurchaseTarget, TelephonyPro
 use switchboard_domain::NumberType;
 
 use crate::helpers::{
-    assert_fault, client_for, purchase, purchase_number, query, spawn_sandbox, webhooks,
+    area, assert_fault, client_for, purchase, purchase_number, query, spawn_sandbox, webhooks,
 };
 
 #[tokio::test]
@@ -66,7 +66,7 @@ async fn area_code_533_has_no_numbers_21452() {
     let t = spawn_sandbox().await;
     let error = t
         .client
-        .purchase(&purchase(PurchaseTarget::us_local(533)))
+        .purchase(&purchase(PurchaseTarget::us_local(area("533"))))
         .await
         .unwrap_err();
     assert!(

@@ -1,15 +1,15 @@
 //! `search_available` against the sandbox inventory.
 
-use switchboard_application::ports::TelephonyProvider;
+use switchboard_application::ports::{ProviderError, PurchaseTarget, TelephonyProvider};
 use switchboard_domain::{Capabilities, NumberType};
 
-use crate::helpers::{query, spawn_sandbox};
+use crate::helpers::{area, purchase, query, spawn_sandbox};
 
 #[tokio::test]
 async fn a_search_by_area_code_returns_that_area_codes_local_numbers_with_their_details() {
     let t = spawn_sandbox().await;
     let mut q = query(NumberType::Local, 1000);
-    q.area_code = Some(415);
+    q.area_code = Some(area("415"));
     let numbers = t.client.search_available(&q).await.unwrap();
     assert_eq!(numbers.len(), 100, "every 555-01XX line");
     assert!(numbers
@@ -35,7 +35,7 @@ async fn a_search_by_area_code_returns_that_area_codes_local_numbers_with_their_
 async fn sms_enabled_filters_out_voice_only_numbers() {
     let t = spawn_sandbox().await;
     let mut q = query(NumberType::Local, 1000);
-    q.area_code = Some(212);
+    q.area_code = Some(area("212"));
     q.sms_enabled = Some(true);
     let sms = t.client.search_available(&q).await.unwrap();
     assert_eq!(sms.len(), 80);
@@ -52,7 +52,7 @@ async fn sms_enabled_filters_out_voice_only_numbers() {
 async fn contains_matches_substrings_with_single_character_wildcards() {
     let t = spawn_sandbox().await;
     let mut q = query(NumberType::Local, 50);
-    q.area_code = Some(312);
+    q.area_code = Some(area("312"));
     q.contains = Some("01*5$".into());
     let numbers: Vec<String> = t
         .client
@@ -101,4 +101,41 @@ async fn toll_free_and_mobile_searches_use_their_own_resources() {
         .iter()
         .all(|n| n.phone_number.as_str().starts_with("+447700900")
             && n.iso_country.as_deref() == Some("GB")));
+}
+
+#[tokio::test]
+async fn an_area_code_outside_north_america_keeps_its_leading_zero() {
+    let t = spawn_sandbox().await;
+    let mut london = query(NumberType::Local, 5);
+    london.country = "GB".into();
+    london.area_code = Some(area("020"));
+    let numbers = t.client.search_available(&london).await.unwrap();
+    assert_eq!(numbers.len(), 5);
+    assert!(numbers
+        .iter()
+        .all(|n| n.phone_number.as_str().starts_with("+4420")));
+    // Another British area code finds none of London's numbers: the code is really applied.
+    let mut manchester = london.clone();
+    manchester.area_code = Some(area("0161"));
+    assert!(t
+        .client
+        .search_available(&manchester)
+        .await
+        .unwrap()
+        .is_empty());
+    // Outside the US and Canada one `Contains` cannot hold the area code and a pattern.
+    london.contains = Some("946".into());
+    let error = t.client.search_available(&london).await.unwrap_err();
+    assert!(matches!(error, ProviderError::Unsupported(_)), "{error:?}");
+
+    let bought = t
+        .client
+        .purchase(&purchase(PurchaseTarget::AreaCode {
+            area_code: area("020"),
+            country: "GB".into(),
+            number_type: NumberType::Local,
+        }))
+        .await
+        .unwrap();
+    assert!(bought.phone_number.as_str().starts_with("+44207946"));
 }

@@ -14,7 +14,7 @@ use switchboard_application::ports::{
 };
 use switchboard_domain::NumberType;
 
-use crate::helpers::{purchase, purchase_number, query};
+use crate::helpers::{area, purchase, purchase_number, query};
 use crate::receiver::Receiver;
 
 /// A SignalWire-flavoured sandbox and a SignalWire client built from its Space URL.
@@ -69,7 +69,7 @@ async fn raw(
 async fn searches_use_the_laml_paths_without_paging_and_refuse_mobile() {
     let (server, client) = spawn_signalwire().await;
     let mut q = query(NumberType::Local, 5);
-    q.area_code = Some(415);
+    q.area_code = Some(area("415"));
     let local = client.search_available(&q).await.unwrap();
     assert_eq!(local.len(), 5, "the client keeps the first `limit`");
     assert!(local
@@ -112,13 +112,13 @@ async fn searches_use_the_laml_paths_without_paging_and_refuse_mobile() {
 async fn buying_by_area_code_searches_first_and_sids_are_uuids() {
     let (server, client) = spawn_signalwire().await;
     let owned = client
-        .purchase(&purchase(PurchaseTarget::us_local(212)))
+        .purchase(&purchase(PurchaseTarget::us_local(area("212"))))
         .await
         .unwrap();
     assert!(owned.phone_number.as_str().starts_with("+1212"));
     assert!(is_uuid(&owned.provider_sid), "{}", owned.provider_sid);
     let toronto = PurchaseTarget::AreaCode {
-        area_code: 416,
+        area_code: area("416"),
         country: "CA".into(),
         number_type: NumberType::Local,
     };
@@ -126,7 +126,7 @@ async fn buying_by_area_code_searches_first_and_sids_are_uuids() {
     assert!(canadian.phone_number.as_str().starts_with("+1416"));
 
     let error = client
-        .purchase(&purchase(PurchaseTarget::us_local(533)))
+        .purchase(&purchase(PurchaseTarget::us_local(area("533"))))
         .await
         .unwrap_err();
     assert!(
@@ -134,7 +134,7 @@ async fn buying_by_area_code_searches_first_and_sids_are_uuids() {
         "{error:?}"
     );
     let mobile = PurchaseTarget::AreaCode {
-        area_code: 628,
+        area_code: area("628"),
         country: "US".into(),
         number_type: NumberType::Mobile,
     };

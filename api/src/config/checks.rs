@@ -85,12 +85,14 @@ pub fn account_sid(value: &str) -> Result<String, String> {
     }
 }
 
-/// A whole number of seconds.
-pub fn seconds(value: &str) -> Result<u64, String> {
+/// A whole number of seconds, at least `min`.
+pub fn seconds(value: &str, min: u64) -> Result<u64, String> {
     value
         .trim()
         .parse::<u64>()
-        .map_err(|_| format!("`{value}` is not a whole number of seconds"))
+        .ok()
+        .filter(|secs| *secs >= min)
+        .ok_or_else(|| format!("`{value}` is not a whole number of seconds, at least {min}"))
 }
 
 /// How logs are written: `text` (human-readable, the default) or `json` (JSON lines).

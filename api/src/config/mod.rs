@@ -58,6 +58,9 @@ pub struct Settings {
     /// `PROVISIONING_TIMEOUT_SECS` (default 300): how old a provisioning request must be before
     /// the reconciler completes, compensates or expires it.
     pub provisioning_timeout: std::time::Duration,
+    /// `MAINTENANCE_INTERVAL_SECS` (default 60, at least 1): the pause between two passes of
+    /// background maintenance (quota resets, provisioning reconciliation); one runs at start-up.
+    pub maintenance_interval: std::time::Duration,
     /// `LOG_FORMAT`: `text` (default) or `json` (JSON lines).
     pub log_format: LogFormat,
     /// Delivery to organizations' endpoints.
@@ -218,17 +221,8 @@ impl Settings {
                     })
                 })
                 .transpose()?,
-            provisioning_timeout: std::time::Duration::from_secs(
-                get("PROVISIONING_TIMEOUT_SECS")
-                    .map(|v| {
-                        checks::seconds(&v).map_err(|reason| ConfigError::Invalid {
-                            key: "PROVISIONING_TIMEOUT_SECS",
-                            reason,
-                        })
-                    })
-                    .transpose()?
-                    .unwrap_or(300),
-            ),
+            provisioning_timeout: seconds(&get, "PROVISIONING_TIMEOUT_SECS", 300, 0)?,
+            maintenance_interval: seconds(&get, "MAINTENANCE_INTERVAL_SECS", 60, 1)?,
             log_format,
             prices: prices(&get)?,
             sandbox: get("SANDBOX")
@@ -338,6 +332,20 @@ fn prices(get: &impl Fn(&str) -> Option<String>) -> Result<PriceTable, ConfigErr
         message: price("PRICE_MESSAGE_USD", defaults.message)?,
         whatsapp_template: price("PRICE_WHATSAPP_TEMPLATE_USD", defaults.whatsapp_template)?,
     })
+}
+
+/// `key` as whole seconds, at least `min`; `default` when unset.
+fn seconds(
+    get: &impl Fn(&str) -> Option<String>,
+    key: &'static str,
+    default: u64,
+    min: u64,
+) -> Result<std::time::Duration, ConfigError> {
+    let secs = get(key)
+        .map(|v| checks::seconds(&v, min).map_err(|reason| ConfigError::Invalid { key, reason }))
+        .transpose()?
+        .unwrap_or(default);
+    Ok(std::time::Duration::from_secs(secs))
 }
 
 /// `key` as milliseconds (1 to `max`), `default` when unset.

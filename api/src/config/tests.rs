@@ -191,6 +191,18 @@ fn a_malformed_provisioning_timeout_is_refused() {
 }
 
 #[test]
+fn the_maintenance_interval_defaults_to_a_minute_and_is_never_zero() {
+    let s = settings(&[]).unwrap();
+    assert_eq!(s.maintenance_interval, std::time::Duration::from_secs(60));
+    let s = settings(&[("MAINTENANCE_INTERVAL_SECS", "2")]).unwrap();
+    assert_eq!(s.maintenance_interval, std::time::Duration::from_secs(2));
+    for bad in ["0", "1m"] {
+        let error = error_of(&[("MAINTENANCE_INTERVAL_SECS", bad)]);
+        assert!(error.starts_with("MAINTENANCE_INTERVAL_SECS:"), "{error}");
+    }
+}
+
+#[test]
 fn delivery_settings_default_to_the_documented_schedule() {
     let s = settings(&[]).unwrap();
     assert_eq!(s.delivery.retry_schedule.len(), 10);

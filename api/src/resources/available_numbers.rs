@@ -7,8 +7,9 @@ use poem_openapi::param::Query;
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object, OpenApi};
 use switchboard_application::ports::{AvailableNumber, AvailableNumberQuery};
-use switchboard_domain::Capabilities;
+use switchboard_domain::{AreaCode, Capabilities};
 
+use super::numbers::area_code_in;
 use super::types::{Choice, Described, NumberType, PhoneNumber};
 use super::ApiTags;
 use crate::auth::ApiKey;
@@ -109,8 +110,10 @@ impl AvailableNumbersApi {
         /// The kind of number (default `local`).
         #[oai(name = "type")]
         number_type: Query<Option<Choice<NumberType>>>,
-        /// A North American area code, three digits 200 to 999.
-        #[oai(validator(pattern = "^[2-9][0-9]{2}$"))]
+        /// An area code as written at home, 2 to 5 digits with any leading zero (`415`, GB
+        /// `020`); in the US and Canada three digits, 200 to 999. Outside the US and Canada it
+        /// cannot be combined with `contains`.
+        #[oai(validator(pattern = "^[0-9]{2,5}$"))]
         area_code: Query<Option<String>>,
         /// Digits (or letters, read as keypad digits) the number must contain, 2 to 16 of them;
         /// `*` matches any one digit, `%` any run of digits, a leading `+` anchors at the start
@@ -140,13 +143,34 @@ impl AvailableNumbersApi {
             .transpose()?
             .map(Into::into)
             .unwrap_or_default();
+        let country = country
+            .0
+            .map(|c| c.to_ascii_uppercase())
+            .unwrap_or_else(|| "US".into());
+        let area_code = area_code
+            .0
+            .map(|raw| {
+                area_code_in(&raw, &country).map_err(|reason| {
+                    ApiError::bad_parameter("area_code", "invalid_area_code", reason)
+                })
+            })
+            .transpose()?;
+        if area_code.is_some()
+            && contains.0.is_some()
+            && !AreaCode::is_north_american_country(&country)
+        {
+            return Err(ApiError::bad_parameter(
+                "area_code",
+                "invalid_area_code",
+                "outside the US and Canada an area code is searched as a number pattern: give \
+                 area_code or contains, not both",
+            )
+            .into());
+        }
         let query = AvailableNumberQuery {
-            country: country
-                .0
-                .map(|c| c.to_ascii_uppercase())
-                .unwrap_or_else(|| "US".into()),
+            country,
             number_type,
-            area_code: area_code.0.and_then(|code| code.parse().ok()),
+            area_code,
             contains: contains.0,
             sms_enabled: Some(sms_enabled.0.unwrap_or(true)),
             limit: limit.0,

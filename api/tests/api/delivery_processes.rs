@@ -1,8 +1,7 @@
 //! Delivery across processes: a dispatcher killed (SIGKILL) mid-delivery redelivers after a
 //! restart, and two servers on one database deliver each event once.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::time::{Duration, Instant};
 
 use serde_json::json;
@@ -14,35 +13,12 @@ use crate::helpers::{body, Backend, TestApp};
 /// A real `switchboard serve` process on `database_url` (built-in sandbox); returns the child and
 /// its base URL.
 fn start_process(database_url: &str) -> (Child, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_switchboard"))
-        .arg("serve")
-        .env_clear()
-        .envs([
-            ("DATABASE_URL", database_url),
-            ("BIND_ADDR", "127.0.0.1:0"),
-            ("ADMIN_API_KEY", crate::helpers::API_KEY),
-            ("SANDBOX", "true"),
-            ("DELIVERY_TIMEOUT_MS", "2000"),
-            ("DELIVERY_RETRY_SCHEDULE", "100ms,100ms,100ms"),
-            ("RUST_LOG", "warn"),
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start switchboard");
-    let stdout = child.stdout.take().unwrap();
-    let mut lines = BufReader::new(stdout).lines();
-    let address = loop {
-        let line = lines
-            .next()
-            .expect("the server printed its address")
-            .unwrap();
-        if let Some(rest) = line.strip_prefix("Switchboard listening on ") {
-            break rest.split_whitespace().next().unwrap().to_string();
-        }
-    };
-    std::thread::spawn(move || for _ in lines {});
-    (child, address)
+    crate::process::start_process(&[
+        ("DATABASE_URL", database_url),
+        ("SANDBOX", "true"),
+        ("DELIVERY_TIMEOUT_MS", "2000"),
+        ("DELIVERY_RETRY_SCHEDULE", "100ms,100ms,100ms"),
+    ])
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

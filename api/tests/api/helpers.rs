@@ -374,19 +374,7 @@ impl TestApp {
     /// A real REST client on the sandbox account, in its dialect: what the provider itself
     /// holds.
     pub fn provider(&self) -> TwilioClient {
-        TwilioClient::new(TwilioClientConfig {
-            api_base_url: self.sandbox.api_base_url(),
-            account_sid: self.sandbox.sandbox().account_sid().to_string(),
-            auth_token: self
-                .sandbox
-                .sandbox()
-                .auth_token()
-                .expose_secret()
-                .to_string()
-                .into(),
-        })
-        .expect("client")
-        .with_flavor(self.sandbox.sandbox().flavor())
+        provider_client(&self.sandbox)
     }
 
     /// The numbers the sandbox account owns, sorted.
@@ -528,9 +516,25 @@ impl TestApp {
     }
 }
 
+/// A real REST client on `sandbox`'s account, in its dialect.
+pub fn provider_client(sandbox: &SandboxServer) -> TwilioClient {
+    TwilioClient::new(TwilioClientConfig {
+        api_base_url: sandbox.api_base_url(),
+        account_sid: sandbox.sandbox().account_sid().to_string(),
+        auth_token: sandbox
+            .sandbox()
+            .auth_token()
+            .expose_secret()
+            .to_string()
+            .into(),
+    })
+    .expect("client")
+    .with_flavor(sandbox.sandbox().flavor())
+}
+
 /// The variables that point a server at `sandbox`: `TWILIO_*`, or `SIGNALWIRE_*` for the
 /// SignalWire flavor (the Space URL is where the sandbox is mounted).
-fn provider_env(sandbox: &SandboxServer) -> Vec<(&'static str, String)> {
+pub fn provider_env(sandbox: &SandboxServer) -> Vec<(&'static str, String)> {
     let account = sandbox.sandbox();
     let secret = |s: &secrecy::SecretString| s.expose_secret().to_string();
     match account.flavor() {

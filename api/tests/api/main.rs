@@ -2,6 +2,7 @@
 //! with the local Twilio sandbox on its own port as the provider. One binary for link time.
 
 mod helpers;
+mod process;
 
 mod analytics;
 mod api_keys;
@@ -15,6 +16,7 @@ mod doctor;
 mod idempotency;
 mod numbers;
 mod onboarding;
+mod onboarding_crash;
 mod openapi;
 mod operations;
 mod organizations;

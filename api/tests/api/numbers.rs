@@ -46,6 +46,37 @@ async fn the_inventory_is_searched_by_type_area_code_and_pattern(app: &TestApp) 
         .any(|n| n["phone_number"] == first));
 }
 
+async fn an_area_code_keeps_its_leading_zero_in_searches(app: &TestApp) {
+    let london = body(
+        app.get("/v1/available-numbers?country=GB&area_code=020&limit=2")
+            .await,
+    )
+    .await;
+    let items = london["items"].as_array().unwrap();
+    assert_eq!(items.len(), 2, "{london}");
+    assert!(items
+        .iter()
+        .all(|n| n["phone_number"].as_str().unwrap().starts_with("+4420")));
+    // The same digits are no North American area code.
+    assert_problem_at(
+        app.get("/v1/available-numbers?country=US&area_code=020")
+            .await,
+        400,
+        "invalid_area_code",
+        "area_code",
+    )
+    .await;
+    // Outside the US and Canada the area code is itself the number pattern.
+    assert_problem_at(
+        app.get("/v1/available-numbers?country=GB&area_code=020&contains=946")
+            .await,
+        400,
+        "invalid_area_code",
+        "area_code",
+    )
+    .await;
+}
+
 async fn a_number_is_provisioned_by_number_and_by_area_code(app: &TestApp) {
     let org = app.create_organization("Acme", "enterprise").await;
     let response = app
@@ -282,6 +313,7 @@ async fn deleting_an_organization_releases_its_numbers_at_the_provider(app: &Tes
 
 on_both_backends!(
     the_inventory_is_searched_by_type_area_code_and_pattern,
+    an_area_code_keeps_its_leading_zero_in_searches,
     a_number_is_provisioned_by_number_and_by_area_code,
     the_plan_limits_the_numbers_held,
     concurrent_provisioning_never_exceeds_the_plan,

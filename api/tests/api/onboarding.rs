@@ -3,8 +3,9 @@
 //! one is configured, and says why in `number_status`.
 
 use serde_json::json;
+use switchboard_application::ports::{TelephonyProvider, WebhookConfig};
 
-use crate::helpers::{body, Backend, TestApp};
+use crate::helpers::{assert_problem_at, body, Backend, TestApp};
 use crate::on_both_backends;
 
 const SHARED: &str = "+15005550006";
@@ -34,6 +35,63 @@ async fn an_organization_signs_up_with_a_number_that_answers_calls(app: &TestApp
         .contains("Thank you for calling Corner Cafe."));
 }
 
+/// The voice webhooks the provider holds for `number`: `VoiceUrl`, `VoiceMethod`,
+/// `VoiceFallbackUrl` and the number's (call) `StatusCallback`.
+async fn voice_webhooks_at_the_provider(app: &TestApp, number: &str) -> [Option<String>; 4] {
+    let owned = app.provider().list_owned().await.unwrap();
+    let held = owned
+        .into_iter()
+        .find(|n| n.phone_number.as_str() == number)
+        .expect("owned at the provider");
+    [
+        held.voice_url,
+        held.voice_method,
+        held.voice_fallback_url,
+        held.status_callback,
+    ]
+}
+
+async fn the_number_s_voice_webhooks_are_set_at_purchase_and_reapplied(app: &TestApp) {
+    let created = body(
+        app.post(
+            "/v1/organizations",
+            json!({"name": "Ringing", "number": {"area_code": "212"}}),
+        )
+        .await,
+    )
+    .await;
+    let (org, number) = (
+        created["id"].as_str().unwrap(),
+        created["phone_number"].as_str().unwrap(),
+    );
+    let ours = [
+        Some(app.url("/webhooks/twilio/voice")),
+        Some("POST".to_string()),
+        Some(app.url("/webhooks/twilio/voice")),
+        Some(app.url("/webhooks/twilio/voice/status")),
+    ];
+    assert_eq!(voice_webhooks_at_the_provider(app, number).await, ours);
+
+    // Someone points the number elsewhere at the provider; re-applying restores ours.
+    let sid = body(app.get(&format!("/v1/numbers/{number}")).await).await["provider_sid"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    app.provider()
+        .configure_webhooks(&sid, &WebhookConfig::under("http://elsewhere.invalid"))
+        .await
+        .unwrap();
+    assert_ne!(voice_webhooks_at_the_provider(app, number).await, ours);
+    let reapplied = app
+        .post(
+            &format!("/v1/organizations/{org}/numbers/{number}/webhooks"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(reapplied.status(), 200);
+    assert_eq!(voice_webhooks_at_the_provider(app, number).await, ours);
+}
+
 async fn the_country_and_type_are_honoured_for_an_area_code(app: &TestApp) {
     let response = app
         .post(
@@ -47,6 +105,37 @@ async fn the_country_and_type_are_honoured_for_an_area_code(app: &TestApp) {
         .as_str()
         .unwrap()
         .starts_with("+1800"));
+}
+
+async fn a_british_area_code_keeps_its_leading_zero(app: &TestApp) {
+    let response = app
+        .post(
+            "/v1/organizations",
+            json!({"name": "London Cafe", "number": {"area_code": "020", "country": "GB"}}),
+        )
+        .await;
+    assert_eq!(response.status(), 201);
+    let created = body(response).await;
+    assert_eq!(created["number_status"], "provisioned", "{created}");
+    assert!(
+        created["phone_number"]
+            .as_str()
+            .unwrap()
+            .starts_with("+4420"),
+        "{created}"
+    );
+    // In the US the same digits are no area code: refused before anything is created.
+    assert_problem_at(
+        app.post(
+            "/v1/organizations",
+            json!({"name": "Lost", "number": {"area_code": "020"}}),
+        )
+        .await,
+        422,
+        "invalid_area_code",
+        "area_code",
+    )
+    .await;
 }
 
 async fn a_provider_refusal_still_creates_the_organization(app: &TestApp) {
@@ -116,5 +205,7 @@ on_both_backends!(
     an_organization_signs_up_with_a_number_that_answers_calls,
     a_provider_refusal_still_creates_the_organization,
     the_country_and_type_are_honoured_for_an_area_code,
+    the_number_s_voice_webhooks_are_set_at_purchase_and_reapplied,
+    a_british_area_code_keeps_its_leading_zero,
     a_malformed_number_request_creates_nothing,
 );

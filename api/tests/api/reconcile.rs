@@ -73,9 +73,13 @@ async fn purchases_left_behind_by_a_crash_are_completed_or_released(backend: Bac
         })
         .await;
     assert!(routed, "the routing table follows (asynchronously)");
+    // The same pass releases the orphan after attaching the first number: wait for it too.
+    let expected = vec!["+14155550100".to_string(), "+14155550103".to_string()];
+    app.wait_for(|| async { app.owned_at_provider().await == expected })
+        .await;
     assert_eq!(
         app.owned_at_provider().await,
-        vec!["+14155550100".to_string(), "+14155550103".to_string()],
+        expected,
         "the orphan is released; the foreign number is untouched"
     );
     let freed = app

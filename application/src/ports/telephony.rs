@@ -4,7 +4,7 @@
 
 use async_trait::async_trait;
 use serde::Serialize;
-use switchboard_domain::{Capabilities, NumberType, E164};
+use switchboard_domain::{AreaCode, Capabilities, NumberType, E164};
 
 use super::{OutboundRequest, SentMessage};
 
@@ -15,8 +15,9 @@ pub struct AvailableNumberQuery {
     pub country: String,
     /// Local, toll-free or mobile.
     pub number_type: NumberType,
-    /// Three-digit area code (US/CA only), Twilio's `AreaCode`.
-    pub area_code: Option<u16>,
+    /// The area code, leading zeros kept. Twilio's `AreaCode` takes only North American codes;
+    /// elsewhere the adapter searches with a `Contains` pattern of the numbers' E.164 prefix.
+    pub area_code: Option<AreaCode>,
     /// Pattern the number must contain, Twilio's `Contains` (2–16 of `[0-9a-zA-Z*%+$]`).
     pub contains: Option<String>,
     /// Only SMS-capable numbers, Twilio's `SmsEnabled`.
@@ -47,12 +48,13 @@ pub struct AvailableNumber {
 pub enum PurchaseTarget {
     /// Twilio's `PhoneNumber` parameter.
     Number(E164),
-    /// Twilio's `AreaCode` parameter (US/CA). SignalWire has no `AreaCode` on create: there the
-    /// adapter searches `AvailablePhoneNumbers/{country}/{number_type}` for the area code and
-    /// buys the first number found, which is why the country and type travel along.
+    /// Twilio's `AreaCode` parameter (US/CA local numbers). Anywhere else, and at SignalWire
+    /// (no `AreaCode` on create), the adapter searches `AvailablePhoneNumbers/{country}/{type}`
+    /// for the area code and buys the first number found, which is why the country and type
+    /// travel along.
     AreaCode {
-        /// Three digits.
-        area_code: u16,
+        /// The area code, leading zeros kept.
+        area_code: AreaCode,
         /// ISO 3166-1 alpha-2 country code, upper case (`US`, `CA`).
         country: String,
         /// Local, toll-free or mobile.
@@ -62,7 +64,7 @@ pub enum PurchaseTarget {
 
 impl PurchaseTarget {
     /// A US local number in `area_code`.
-    pub fn us_local(area_code: u16) -> Self {
+    pub fn us_local(area_code: AreaCode) -> Self {
         PurchaseTarget::AreaCode {
             area_code,
             country: "US".into(),
@@ -192,7 +194,8 @@ pub enum ProviderError {
     /// The provider does not offer what was asked, e.g. a Mobile search at SignalWire, whose
     /// Compatibility API has only `Local` and `TollFree` (REFERENCE §6). Raised by the adapter
     /// without calling the provider; the fault's `code` and `http_status` are 404, what the
-    /// provider answers for a resource it does not have.
+    /// provider answers for a resource it does not have, or 400 for a search its parameters
+    /// cannot express (an area code outside the US and Canada together with a pattern).
     #[error("not supported by the provider: {0:?}")]
     Unsupported(ProviderFault),
     /// Any other refusal with a Twilio error body (4xx).

@@ -2,7 +2,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    JoinCode, NumberType, OrganizationId, OrganizationName, Plan, RequestId, Settings, E164,
+    AreaCode, JoinCode, NumberType, OrganizationId, OrganizationName, Plan, RequestId, Settings,
+    E164,
 };
 
 /// What a provisioning request asks the provider for.
@@ -18,8 +19,9 @@ pub enum NumberTarget {
     AreaCode {
         /// ISO 3166-1 alpha-2 country.
         country: String,
-        /// Three-digit area code.
-        area_code: u16,
+        /// The area code as written, leading zeros kept (a string since `NumberRequested` 2.0;
+        /// 1.0 stored a number, see `upcasters::number_requested_v2`).
+        area_code: AreaCode,
         /// Local, toll-free or mobile.
         number_type: NumberType,
     },

@@ -54,7 +54,8 @@ pub enum OrganizationEvent {
         /// When.
         deleted_at: DateTime<Utc>,
     },
-    /// A number slot is reserved while the provider purchase runs.
+    /// A number slot is reserved while the provider purchase runs. Version 2.0 (1.0 stored an
+    /// area code as a number, losing leading zeros; see `upcasters::number_requested_v2`).
     NumberRequested {
         /// Correlation id.
         request_id: RequestId,
@@ -107,6 +108,10 @@ impl DomainEvent for OrganizationEvent {
     }
 
     fn event_version(&self) -> String {
-        "1.0".to_string()
+        match self {
+            OrganizationEvent::NumberRequested { .. } => "2.0",
+            _ => "1.0",
+        }
+        .to_string()
     }
 }

@@ -6,6 +6,7 @@ mod errors;
 mod events;
 #[cfg(test)]
 mod tests;
+pub mod upcasters;
 
 use std::collections::{BTreeMap, BTreeSet};
 

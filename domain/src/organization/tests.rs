@@ -147,7 +147,7 @@ fn a_number_beyond_the_plan_limit_is_refused() {
             request_id: request(2),
             target: NumberTarget::AreaCode {
                 country: "US".into(),
-                area_code: 212,
+                area_code: crate::AreaCode::parse("212").unwrap(),
                 number_type: NumberType::Local,
             },
             requested_at: at(),

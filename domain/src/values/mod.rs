@@ -1,6 +1,7 @@
 //! Value objects: built only through fallible parsing, so a command never carries an invalid value.
 
 mod api_key;
+mod area_code;
 mod billing_period;
 mod business_hours;
 mod capabilities;
@@ -22,6 +23,7 @@ pub use api_key::{
     compose_api_key, parse_api_key, ApiKeyId, InvalidApiKeyId, KeyRole, UnknownKeyRole,
     API_KEY_PREFIX, API_KEY_SECRET_HEX,
 };
+pub use area_code::{AreaCode, InvalidAreaCode};
 pub use billing_period::{validate_billing_day, BillingPeriod, InvalidBillingDay};
 pub use business_hours::{
     format_time_of_day, parse_time_of_day, BusinessHours, InvalidSchedule, TimeRange, TimeZone,

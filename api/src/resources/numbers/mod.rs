@@ -13,7 +13,7 @@ use switchboard_application::ports::StoreError;
 use switchboard_application::{AppError, RequestContext};
 use switchboard_domain::phone_number::PhoneNumber as PhoneNumberAggregate;
 
-pub use requests::{provision_target, OneTarget, ProvisionNumber};
+pub use requests::{area_code_in, provision_target, OneTarget, ProvisionNumber};
 pub use views::{NumberList, NumberView, RoutingEntryView};
 
 use super::params::settle;

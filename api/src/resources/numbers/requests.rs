@@ -2,7 +2,7 @@
 
 use poem_openapi::Object;
 use switchboard_application::ProvisionTarget;
-use switchboard_domain::E164;
+use switchboard_domain::{AreaCode, E164};
 
 use super::super::types::{not_null, Choice, NumberType, PresenceRule, Text};
 use crate::problem::ApiError;
@@ -17,8 +17,9 @@ pub struct ProvisionNumber {
         validator(pattern = "^\\+[1-9][0-9]{7,14}$")
     )]
     pub phone_number: Option<Text>,
-    /// A North American area code, three digits 200 to 999.
-    #[oai(deserialize_with = "not_null", validator(pattern = "^[2-9][0-9]{2}$"))]
+    /// An area code as written at home, 2 to 5 digits with any leading zero (`415`, GB `020`);
+    /// in the US and Canada three digits, 200 to 999.
+    #[oai(deserialize_with = "not_null", validator(pattern = "^[0-9]{2,5}$"))]
     pub area_code: Option<Text>,
     /// With `area_code`: ISO 3166-1 alpha-2 country, any case (default `US`).
     #[oai(deserialize_with = "not_null", validator(pattern = "^[A-Za-z]{2}$"))]
@@ -49,12 +50,12 @@ pub fn provision_target(body: ProvisionNumber) -> Result<ProvisionTarget, ApiErr
                 ApiError::invalid_field("phone_number", "invalid_phone_number", e.to_string())
             }),
         (None, Some(area_code)) => {
-            let area_code = area_code.as_ref().parse::<u16>().map_err(|_| {
-                ApiError::invalid_field(
-                    "area_code",
-                    "invalid_area_code",
-                    "an area code is three digits, 200 to 999",
-                )
+            let country = body
+                .country
+                .map(|c| c.as_ref().to_ascii_uppercase())
+                .unwrap_or_else(|| "US".into());
+            let area_code = area_code_in(area_code.as_ref(), &country).map_err(|reason| {
+                ApiError::invalid_field("area_code", "invalid_area_code", reason)
             })?;
             let number_type = body
                 .number_type
@@ -71,10 +72,7 @@ pub fn provision_target(body: ProvisionNumber) -> Result<ProvisionTarget, ApiErr
                 .map(Into::into)
                 .unwrap_or_default();
             Ok(ProvisionTarget::AreaCode {
-                country: body
-                    .country
-                    .map(|c| c.as_ref().to_ascii_uppercase())
-                    .unwrap_or_else(|| "US".into()),
+                country,
                 area_code,
                 number_type,
             })
@@ -90,4 +88,19 @@ pub fn provision_target(body: ProvisionNumber) -> Result<ProvisionTarget, ApiErr
             "give phone_number, or area_code for the first available number",
         )),
     }
+}
+
+/// `raw` as an area code of `country` (ISO 3166-1 alpha-2, upper case): 2 to 5 digits, leading
+/// zeros kept; in the US and Canada a North American code, three digits 200 to 999.
+///
+/// # Errors
+/// Why it is none, for the problem's detail.
+pub fn area_code_in(raw: &str, country: &str) -> Result<AreaCode, String> {
+    let code = AreaCode::parse(raw).map_err(|e| e.to_string())?;
+    if AreaCode::is_north_american_country(country) && !code.is_nanp() {
+        return Err(format!(
+            "`{raw}` is no {country} area code: three digits, 200 to 999"
+        ));
+    }
+    Ok(code)
 }
