@@ -17,6 +17,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 import urllib.request
 
 from common import env
@@ -25,9 +26,13 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 def psql_value(sql):
-    out = subprocess.run(["psql", "-X", "-A", "-t", "-q", env("BENCH_DATABASE_URL"), "-c", sql],
-                         check=True, capture_output=True, text=True).stdout
-    return int(out.strip() or 0)
+    for _ in range(3):  # the server may be short of connections for a moment (max_connections)
+        done = subprocess.run(["psql", "-X", "-A", "-t", "-q", env("BENCH_DATABASE_URL"), "-c", sql],
+                              capture_output=True, text=True, check=False)
+        if done.returncode == 0:
+            return int(done.stdout.strip() or 0)
+        time.sleep(2)
+    raise SystemExit(f"point.py: psql failed: {done.stderr.strip()}")
 
 
 def outcomes():

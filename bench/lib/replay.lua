@@ -1,7 +1,7 @@
 -- wrk script: replays the pre-generated requests of BENCH_REQUESTS (one a line: method, path,
 -- X-Twilio-Signature, body; tab-separated) in order, each once, and prints its summary as one
--- JSON line prefixed BENCHJSON. With BENCH_STOP_AFTER set, wrk stops once that many requests
--- were answered (history seeding); a run that needed more requests than the file holds reports
+-- JSON line prefixed BENCHJSON. With BENCH_STOP_AFTER set, the thread stops once that many
+-- requests were answered and creates the file BENCH_STOP_MARKER (history seeding); a run that needed more requests than the file holds reports
 -- "wrapped": true (its extra requests were redeliveries). Non-2xx counts answers >= 400 (wrk).
 
 local path = os.getenv("BENCH_REQUESTS")
@@ -55,7 +55,11 @@ if stop_after then
   local answered = 0
   function response(status, headers, body)
     answered = answered + 1
-    if answered >= stop_after then
+    if answered == stop_after then
+      -- wrk itself runs for its whole -d: tell the caller, which interrupts it.
+      local marker = io.open(os.getenv("BENCH_STOP_MARKER"), "w")
+      marker:write("done\n")
+      marker:close()
       wrk.thread:stop()
     end
   end
