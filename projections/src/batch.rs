@@ -11,8 +11,13 @@ use switchboard_application::ports::{GlobalLog, LogPosition, RecordedEvent};
 
 use crate::{checkpoint, Projection, ProjectorError};
 
-/// Events read from the log per transaction (and written in one by each projection).
+/// Events the live projector reads from the log per transaction (and each projection writes in
+/// one): small enough to keep the projection lag low.
 pub const BATCH: u32 = 2000;
+
+/// Events a rebuild reads per transaction: larger, since nobody waits for a single event and
+/// every batch costs a log read, a statement per projection and a checkpoint move.
+pub const REBUILD_BATCH: u32 = 10_000;
 
 /// The last position each named projection may apply (a rebuild catching up to exactly the live
 /// checkpoint); projections not named have no bound.
@@ -30,7 +35,7 @@ impl Lane<'_> {
     }
 }
 
-/// Reads the next batch and applies it on `conn` (its `projection_checkpoints` and read-model
+/// Reads the next batch of at most `limit` events and applies it on `conn` (its `projection_checkpoints` and read-model
 /// tables are whichever its search path names: live or scratch). Returns how many events it
 /// applied; 0 when every projection is caught up (or at its bound), or when another projector
 /// moved a checkpoint first (its transaction is then rolled back).
@@ -42,6 +47,7 @@ pub(crate) async fn apply_next(
     log: &dyn GlobalLog,
     projections: &[Arc<dyn Projection>],
     bounds: Option<&Bounds>,
+    limit: u32,
 ) -> Result<u64, ProjectorError> {
     let checkpoints = checkpoint::read_all(&mut *conn).await?;
     let mut lanes: Vec<Lane<'_>> = projections
@@ -59,7 +65,7 @@ pub(crate) async fn apply_next(
     let Some(start) = lanes.iter().map(|lane| lane.from).min() else {
         return Ok(0);
     };
-    let events = log.read_after(start, BATCH).await?;
+    let events = log.read_after(start, limit).await?;
     let applied = events
         .iter()
         .filter(|e| lanes.iter().any(|lane| lane.takes(e.log_position)))

@@ -1,5 +1,5 @@
 use async_trait::async_trait;
-use sqlx::AnyConnection;
+use sqlx::{AnyConnection, Row};
 use switchboard_application::ports::RecordedEvent;
 
 /// A read model built from the global log.
@@ -16,6 +16,12 @@ pub trait Projection: Send + Sync {
     /// scratch tables writes to scratch copies of them, which are then thrown away, so a replay
     /// has no side effect on them.
     fn side_tables(&self) -> &'static [&'static str] {
+        &[]
+    }
+
+    /// The non-unique indexes of its tables that its apply reads by: a rebuild on PostgreSQL
+    /// keeps them while filling its fresh tables, and builds the others once they are filled.
+    fn lookup_indexes(&self) -> &'static [&'static str] {
         &[]
     }
 
@@ -53,10 +59,14 @@ pub trait Projection: Send + Sync {
 }
 
 /// Deserializes an event payload as cqrs-es wrote it (`{"EventType": {...}}`), through the
-/// domain's upcasters when it was stored by an older schema version.
+/// domain's upcasters when it was stored by an older schema version (a current one is read in
+/// place, without a copy: every projection reads every event of its aggregates).
 pub(crate) fn payload<T: serde::de::DeserializeOwned>(
     event: &RecordedEvent,
 ) -> Result<T, sqlx::Error> {
+    if switchboard_domain::upcasting::is_current(&event.event_type, &event.event_version) {
+        return T::deserialize(&event.payload).map_err(|e| sqlx::Error::Decode(Box::new(e)));
+    }
     stored_payload(
         &event.event_type,
         &event.event_version,
@@ -73,4 +83,30 @@ pub(crate) fn stored_payload<T: serde::de::DeserializeOwned>(
 ) -> Result<T, sqlx::Error> {
     let current = switchboard_domain::upcasting::upcast(event_type, event_version, payload);
     serde_json::from_value(current).map_err(|e| sqlx::Error::Decode(Box::new(e)))
+}
+
+/// The first event of `event_type` in stream `id` of `aggregate_type`.
+pub(crate) async fn first_event_of<T: serde::de::DeserializeOwned>(
+    conn: &mut AnyConnection,
+    aggregate_type: &str,
+    id: &str,
+    event_type: &str,
+) -> Result<Option<T>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT CAST(payload AS TEXT) AS payload, event_version FROM events
+          WHERE aggregate_type = $1 AND aggregate_id = $2 AND event_type = $3
+          ORDER BY sequence LIMIT 1",
+    )
+    .bind(aggregate_type)
+    .bind(id)
+    .bind(event_type)
+    .fetch_optional(&mut *conn)
+    .await?;
+    row.map(|row| {
+        let text: String = row.try_get("payload")?;
+        let version: String = row.try_get("event_version")?;
+        let stored = serde_json::from_str(&text).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+        stored_payload(event_type, &version, stored)
+    })
+    .transpose()
 }

@@ -120,8 +120,8 @@ impl Projector {
         let mut applied = 0;
         loop {
             let mut conn = self.pool.acquire().await?;
-            let n =
-                batch::apply_next(&mut conn, self.log.as_ref(), &self.projections, None).await?;
+            let n = batch::apply_next(&mut conn, self.log.as_ref(), &self.projections, None, BATCH)
+                .await?;
             applied += n;
             if n < u64::from(BATCH) {
                 return Ok(applied);

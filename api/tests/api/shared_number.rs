@@ -60,6 +60,21 @@ async fn customers_join_organizations_on_the_shared_number(backend: Backend) {
         "Acme gets nothing after the customer left"
     );
 
+    // The join message is the customer's first message to Acme: counted in its figures.
+    let mut totals = serde_json::Value::Null;
+    for _ in 0..100 {
+        let stats = body(app.get(&format!("/v1/organizations/{acme_id}/stats")).await).await;
+        totals = stats["totals"].clone();
+        if totals["inbound"] == 2 && totals["conversations"] == 1 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(totals["inbound"], 2, "{totals}");
+    assert_eq!(totals["new_customers"], 1, "{totals}");
+    assert_eq!(totals["unique_customers"], 1, "{totals}");
+    assert_eq!(totals["conversations"], 1, "{totals}");
+
     // An organization without a dedicated number sends from the shared number.
     let sent = app
         .post(

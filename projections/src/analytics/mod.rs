@@ -4,6 +4,8 @@
 
 mod conversation_writes;
 mod conversations;
+mod fact_events;
+mod fact_rows;
 mod facts;
 mod numbers;
 mod platform;

@@ -5,14 +5,14 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::{json, Value};
-use sqlx::{AnyConnection, Row};
+use sqlx::AnyConnection;
 use switchboard_application::ports::RecordedEvent;
 use switchboard_domain::call::{CallEvent, InboundCall, VoiceAction};
 use switchboard_domain::message::{InboundMessage, InboundOutcome, Media, MessageEvent, Routing};
 use switchboard_domain::phone_number::PhoneNumberEvent;
 use switchboard_domain::{EventType, MessageStatus, OrganizationId};
 
-use crate::projection::{payload, stored_payload};
+use crate::projection::{first_event_of, payload};
 
 /// One deliverable fact.
 #[derive(Clone, Debug, PartialEq)]
@@ -267,7 +267,7 @@ async fn call_envelope(
         return Ok(None);
     }
     let Some(CallEvent::CallReceived { call, .. }) =
-        earlier_in(conn, "Call", sid, "CallReceived").await?
+        first_event_of(conn, "Call", sid, "CallReceived").await?
     else {
         return Ok(None);
     };
@@ -349,31 +349,5 @@ async fn earlier(
     sid: &str,
     event_type: &str,
 ) -> Result<Option<MessageEvent>, sqlx::Error> {
-    earlier_in(conn, "Message", sid, event_type).await
-}
-
-/// The first event of `event_type` in stream `id` of `aggregate_type`.
-async fn earlier_in<T: serde::de::DeserializeOwned>(
-    conn: &mut AnyConnection,
-    aggregate_type: &str,
-    id: &str,
-    event_type: &str,
-) -> Result<Option<T>, sqlx::Error> {
-    let row = sqlx::query(
-        "SELECT CAST(payload AS TEXT) AS payload, event_version FROM events
-          WHERE aggregate_type = $1 AND aggregate_id = $2 AND event_type = $3
-          ORDER BY sequence LIMIT 1",
-    )
-    .bind(aggregate_type)
-    .bind(id)
-    .bind(event_type)
-    .fetch_optional(&mut *conn)
-    .await?;
-    row.map(|row| {
-        let text: String = row.try_get("payload")?;
-        let version: String = row.try_get("event_version")?;
-        let stored = serde_json::from_str(&text).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
-        stored_payload(event_type, &version, stored)
-    })
-    .transpose()
+    first_event_of(conn, "Message", sid, event_type).await
 }

@@ -10,7 +10,11 @@
 //! written in scratch copies, so a replay delivers nothing.
 
 mod compare;
+mod error;
+mod indexes;
 mod scratch;
+mod sqlite_ddl;
+mod swap;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -19,54 +23,15 @@ use sqlx::{Acquire, AnyConnection, AnyPool, ConnectOptions};
 use switchboard_application::ports::GlobalLog;
 
 pub use compare::TableDifference;
+pub use error::ReplayError;
 pub use scratch::ReplayBusy;
-use scratch::{Scratch, ScratchError};
+use scratch::Scratch;
 
-use crate::batch::{self, Bounds};
-use crate::{all_projections, checkpoint, Projection, Projector, ProjectorError};
+use crate::batch::{self, Bounds, REBUILD_BATCH};
+use crate::{all_projections, checkpoint, Projection, Projector};
 
 /// How often the final locked step is retried when the live projector is behind the rebuild.
 const LOCK_ATTEMPTS: u32 = 5;
-
-/// A replay failed.
-#[derive(Debug, thiserror::Error)]
-pub enum ReplayError {
-    /// `--projection` named no projection.
-    #[error("no projection is named `{name}` (known: {known})")]
-    UnknownProjection {
-        /// The name given.
-        name: String,
-        /// The names there are.
-        known: String,
-    },
-    /// `--projection` named the audit chain.
-    #[error("`{0}` is never rebuilt (it is the tamper evidence); check it with `switchboard audit verify`")]
-    NotRebuildable(&'static str),
-    /// Another replay runs on this database.
-    #[error(transparent)]
-    Busy(#[from] ReplayBusy),
-    /// The live projector stayed behind the rebuild.
-    #[error("the live projections stayed behind the rebuild; is a projector failing?")]
-    LiveBehind,
-    /// Reading the log or writing the tables failed.
-    #[error(transparent)]
-    Projector(#[from] ProjectorError),
-}
-
-impl From<sqlx::Error> for ReplayError {
-    fn from(error: sqlx::Error) -> Self {
-        Self::Projector(error.into())
-    }
-}
-
-impl From<ScratchError> for ReplayError {
-    fn from(error: ScratchError) -> Self {
-        match error {
-            ScratchError::Busy(busy) => Self::Busy(busy),
-            ScratchError::Database(error) => error.into(),
-        }
-    }
-}
 
 /// What a replay did.
 #[derive(Clone, Debug, PartialEq)]
@@ -180,7 +145,12 @@ impl Replay {
         let mut shadowed: Vec<&'static str> = vec!["projection_checkpoints"];
         shadowed.extend(self.tables());
         shadowed.extend(self.projections.iter().flat_map(|p| p.side_tables().iter()));
-        let scratch = match Scratch::create(&mut conn, shadowed).await {
+        let lookups: Vec<&str> = self
+            .projections
+            .iter()
+            .flat_map(|p| p.lookup_indexes().iter().copied())
+            .collect();
+        let mut scratch = match Scratch::create(&mut conn, shadowed, &lookups).await {
             Ok(scratch) => scratch,
             Err(error) => {
                 let _ = sqlx::Connection::close(conn).await;
@@ -188,7 +158,7 @@ impl Replay {
             }
         };
         let outcome = self
-            .in_scratch(&mut conn, &scratch, &live, swap, progress)
+            .in_scratch(&mut conn, &mut scratch, &live, swap, progress)
             .await;
         scratch.discard(conn).await;
         let (events, differences) = outcome?;
@@ -203,7 +173,7 @@ impl Replay {
     async fn in_scratch(
         &self,
         conn: &mut AnyConnection,
-        scratch: &Scratch,
+        scratch: &mut Scratch,
         live: &Projector,
         swap: bool,
         progress: &mut (dyn FnMut(u64) + Send),
@@ -213,7 +183,14 @@ impl Replay {
         }
         let mut applied = 0;
         loop {
-            let n = batch::apply_next(conn, self.log.as_ref(), &self.projections, None).await?;
+            let n = batch::apply_next(
+                conn,
+                self.log.as_ref(),
+                &self.projections,
+                None,
+                REBUILD_BATCH,
+            )
+            .await?;
             if n == 0 {
                 break;
             }
@@ -221,6 +198,7 @@ impl Replay {
             progress(applied);
         }
         if swap {
+            scratch.build_indexes(conn).await?;
             scratch.make_durable(conn, &self.tables()).await?;
         }
         for _ in 0..LOCK_ATTEMPTS {
@@ -231,9 +209,14 @@ impl Replay {
                 continue;
             };
             loop {
-                let n =
-                    batch::apply_next(&mut tx, self.log.as_ref(), &self.projections, Some(&bounds))
-                        .await?;
+                let n = batch::apply_next(
+                    &mut tx,
+                    self.log.as_ref(),
+                    &self.projections,
+                    Some(&bounds),
+                    REBUILD_BATCH,
+                )
+                .await?;
                 if n == 0 {
                     break;
                 }

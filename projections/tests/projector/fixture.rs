@@ -50,7 +50,7 @@ impl Fixture {
         Projector::new(self.database.any().clone(), self.log.clone())
     }
 
-    async fn command<A: Aggregate<Services = ()> + Clone>(&self, id: &str, command: A::Command)
+    pub async fn command<A: Aggregate<Services = ()> + Clone>(&self, id: &str, command: A::Command)
     where
         A::Command: Send + Clone,
     {

@@ -7,6 +7,7 @@ mod chain;
 mod crash;
 mod fixture;
 mod idempotency;
+mod joining;
 mod ordering;
 mod replay;
 mod restart;
