@@ -11,10 +11,12 @@ use switchboard_domain::quota::Quota;
 use switchboard_domain::shared_number::SharedNumberMember;
 use switchboard_domain::E164;
 
-use crate::keyed_lock::KeyedLock;
+use crate::group_commit::Batches;
 use crate::ports::{
-    GlobalLog, OrganizationDirectory, ProvisioningLedger, TelephonyProvider, WebhookConfig,
+    GlobalLog, OrganizationDirectory, ProvisioningLedger, TelephonyProvider, UnitOfWork,
+    WebhookConfig,
 };
+use crate::read_cache::ReadCache;
 use crate::Clock;
 
 /// Events between snapshots of the streams that grow with traffic (quota, conversation): loading
@@ -25,6 +27,8 @@ pub const SNAPSHOT_EVERY: usize = 50;
 pub struct Dependencies<R> {
     /// The cqrs-es event repository.
     pub repository: R,
+    /// Commits the events of several streams at once (on the repository's tables).
+    pub unit_of_work: Arc<dyn UnitOfWork>,
     /// The telephony provider.
     pub provider: Arc<dyn TelephonyProvider>,
     /// Recorded on `NumberProvisioned`: `twilio`, `signalwire` or `sandbox`.
@@ -53,6 +57,7 @@ pub struct Switchboard<R: PersistedEventRepository + Clone> {
     pub(crate) conversations: PersistedEventStore<R, Conversation>,
     pub(crate) members: PersistedEventStore<R, SharedNumberMember>,
     pub(crate) endpoints: PersistedEventStore<R, Endpoint>,
+    pub(crate) unit_of_work: Arc<dyn UnitOfWork>,
     pub(crate) provider: Arc<dyn TelephonyProvider>,
     pub(crate) provider_name: String,
     pub(crate) webhooks: WebhookConfig,
@@ -61,7 +66,8 @@ pub struct Switchboard<R: PersistedEventRepository + Clone> {
     pub(crate) directory: Arc<dyn OrganizationDirectory>,
     pub(crate) ledger: Arc<dyn ProvisioningLedger>,
     pub(crate) shared_number: Option<E164>,
-    pub(crate) locks: KeyedLock,
+    pub(crate) batches: Batches,
+    pub(crate) cache: ReadCache,
 }
 
 impl<R: PersistedEventRepository + Clone> Switchboard<R> {
@@ -69,6 +75,7 @@ impl<R: PersistedEventRepository + Clone> Switchboard<R> {
     pub fn new(dependencies: Dependencies<R>) -> Self {
         let Dependencies {
             repository,
+            unit_of_work,
             provider,
             provider_name,
             webhooks,
@@ -92,6 +99,7 @@ impl<R: PersistedEventRepository + Clone> Switchboard<R> {
             ),
             members: PersistedEventStore::new_event_store(repository.clone()),
             endpoints: PersistedEventStore::new_event_store(repository),
+            unit_of_work,
             provider,
             provider_name,
             webhooks,
@@ -100,7 +108,8 @@ impl<R: PersistedEventRepository + Clone> Switchboard<R> {
             directory,
             ledger,
             shared_number,
-            locks: KeyedLock::default(),
+            batches: Batches::default(),
+            cache: ReadCache::default(),
         }
     }
 
