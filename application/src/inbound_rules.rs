@@ -29,7 +29,7 @@ pub(crate) enum Decision {
         unit: Unit,
     },
     /// A counted message, decided once its quota batch says whether it is within quota.
-    Counted(Counted),
+    Counted(Box<Counted>),
 }
 
 impl Decision {
@@ -166,7 +166,7 @@ impl<R: PersistedEventRepository + Clone> Switchboard<R> {
         unit.add(conversation, metadata)?;
         if handling == Handling::Counted {
             let period = BillingPeriod::containing(now, org.settings().billing_day);
-            return Ok(Decision::Counted(Counted {
+            return Ok(Decision::Counted(Box::new(Counted {
                 quota_stream: quota_id(organization_id, &period),
                 command: QuotaCommand::ConsumeQuota {
                     organization_id,
@@ -181,7 +181,7 @@ impl<R: PersistedEventRepository + Clone> Switchboard<R> {
                 first_contact,
                 channel: message.channel,
                 now,
-            }));
+            })));
         }
         let facts = InboundFacts {
             handling,

@@ -4,6 +4,7 @@
 //! sqlite-es write, so their loads, the global log and the audit chain read these rows unchanged.
 
 use async_trait::async_trait;
+use cqrs_es::persist::SerializedEvent;
 use sqlx::{PgPool, Postgres, Sqlite, SqlitePool, Transaction};
 use switchboard_application::ports::{
     CommitError, SnapshotWrite, StoreError, StreamAppend, StreamGuard, UnitOfWork,
@@ -150,18 +151,15 @@ async fn postgres_insert<'c, E>(
 where
     E: sqlx::Executor<'c, Database = Postgres>,
 {
-    let events = appends.iter().flat_map(|a| &a.events);
-    let mut columns: (Vec<&str>, Vec<&str>, Vec<i64>, Vec<&str>, Vec<&str>) = Default::default();
-    let (mut payloads, mut metadata) = (Vec::new(), Vec::new());
-    for event in events {
-        columns.0.push(event.aggregate_type.as_str());
-        columns.1.push(event.aggregate_id.as_str());
-        columns.2.push(int(event.sequence));
-        columns.3.push(event.event_type.as_str());
-        columns.4.push(event.event_version.as_str());
-        payloads.push(event.payload.to_string());
-        metadata.push(event.metadata.to_string());
-    }
+    let events: Vec<_> = appends.iter().flat_map(|a| &a.events).collect();
+    let column = |f: fn(&SerializedEvent) -> &str| events.iter().map(|e| f(e)).collect::<Vec<_>>();
+    let types = column(|e| e.aggregate_type.as_str());
+    let ids = column(|e| e.aggregate_id.as_str());
+    let event_types = column(|e| e.event_type.as_str());
+    let versions = column(|e| e.event_version.as_str());
+    let sequences: Vec<i64> = events.iter().map(|e| int(e.sequence)).collect();
+    let payloads: Vec<String> = events.iter().map(|e| e.payload.to_string()).collect();
+    let metadata: Vec<String> = events.iter().map(|e| e.metadata.to_string()).collect();
     let expected = payloads.len();
     let guarded: (Vec<&str>, Vec<&str>, Vec<i64>) = (
         guards.iter().map(|g| g.aggregate_type.as_str()).collect(),
@@ -169,11 +167,11 @@ where
         guards.iter().map(|g| int(g.sequence)).collect(),
     );
     let done = sqlx::query(POSTGRES_INSERT_EVENTS)
-        .bind(columns.0)
-        .bind(columns.1)
-        .bind(columns.2)
-        .bind(columns.3)
-        .bind(columns.4)
+        .bind(types)
+        .bind(ids)
+        .bind(sequences)
+        .bind(event_types)
+        .bind(versions)
         .bind(payloads)
         .bind(metadata)
         .bind(guarded.0)
