@@ -263,3 +263,7 @@ impl<R: PersistedEventRepository + Clone> Switchboard<R> {
         Ok(written)
     }
 }
+
+#[cfg(test)]
+#[path = "unit_tests.rs"]
+mod tests;
