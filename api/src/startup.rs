@@ -11,7 +11,7 @@ use poem::{EndpointExt, Route, Server};
 use poem_openapi::OpenApiService;
 use secrecy::{ExposeSecret, SecretString};
 use switchboard_adapters::delivery::WebhookSender;
-use switchboard_adapters::event_store::{Database, SqlGlobalLog};
+use switchboard_adapters::event_store::{Database, SqlGlobalLog, SqlUnitOfWork};
 use switchboard_adapters::sandbox::{Sandbox, SandboxConfig, SANDBOX_PATH_PREFIX};
 use switchboard_adapters::twilio::{Flavor, TwilioClient, TwilioClientConfig};
 use switchboard_application::ports::{GlobalLog, TelephonyProvider, WebhookConfig};
@@ -23,7 +23,8 @@ use tokio::task::JoinHandle;
 use crate::config::Settings;
 use crate::delivery::dispatcher;
 use crate::metrics::{
-    metrics_endpoint, MeteredProvider, MeteredRepository, Metrics, RouteTemplates,
+    metrics_endpoint, MeteredProvider, MeteredRepository, MeteredUnitOfWork, Metrics,
+    RouteTemplates,
 };
 use crate::provider_health::ProviderHealth;
 use crate::resources::PROVIDER_CHECK_TTL;
@@ -86,6 +87,7 @@ pub struct Application {
     projector: JoinHandle<()>,
     scheduler: JoinHandle<()>,
     dispatcher: JoinHandle<()>,
+    read_cache: JoinHandle<()>,
     database: Database,
 }
 
@@ -150,6 +152,10 @@ impl Application {
         let webhooks = WebhookConfig::under(&public_base_url);
         let app = Switchboard::new(Dependencies {
             repository: MeteredRepository::new(database.event_repository(), metrics.clone()),
+            unit_of_work: Arc::new(MeteredUnitOfWork::new(
+                Arc::new(SqlUnitOfWork::new(&database)),
+                metrics.clone(),
+            )),
             provider,
             provider_name: provider_name.to_string(),
             webhooks,
@@ -185,6 +191,10 @@ impl Application {
         let (shutdown, shutdown_rx) = watch::channel(false);
         let projector_task = tokio::spawn(projector.run(shutdown_rx.clone()));
         let dispatcher_task = tokio::spawn(dispatcher::run(state.clone(), shutdown_rx.clone()));
+        let read_cache_task = tokio::spawn({
+            let (state, shutdown) = (state.clone(), shutdown_rx.clone());
+            async move { state.app.follow_log(shutdown).await }
+        });
         let scheduler_task = tokio::spawn(maintenance::run(
             state.clone(),
             settings.provisioning_timeout,
@@ -275,6 +285,7 @@ impl Application {
             projector: projector_task,
             scheduler: scheduler_task,
             dispatcher: dispatcher_task,
+            read_cache: read_cache_task,
             database,
         })
     }
@@ -307,6 +318,7 @@ impl Application {
         let _ = self.projector.await;
         let _ = self.scheduler.await;
         let _ = self.dispatcher.await;
+        let _ = self.read_cache.await;
         self.database.close().await;
     }
 

@@ -125,7 +125,12 @@ impl<R: PersistedEventRepository + Clone> Switchboard<R> {
             sent_at: now,
         };
         let state = self
-            .run(&self.messages, message_sid.as_str(), record, context)
+            .commit_one(
+                &self.messages,
+                message_sid.as_str(),
+                record,
+                &context.metadata(),
+            )
             .await?;
         Ok(SentMessage {
             message_sid,
@@ -152,8 +157,13 @@ impl<R: PersistedEventRepository + Clone> Switchboard<R> {
             error_code,
             changed_at: self.clock.now(),
         };
-        self.run(&self.messages, message_sid.as_str(), command, context)
-            .await?;
+        self.commit_one(
+            &self.messages,
+            message_sid.as_str(),
+            command,
+            &context.metadata(),
+        )
+        .await?;
         Ok(())
     }
 }

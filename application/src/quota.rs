@@ -1,9 +1,13 @@
 use chrono::{DateTime, Utc};
 use cqrs_es::persist::PersistedEventRepository;
+use cqrs_es::Aggregate;
 use switchboard_domain::organization::{Organization, OrganizationError};
-use switchboard_domain::quota::{quota_id, Quota, QuotaCommand, QuotaError};
+use switchboard_domain::quota::{quota_id, Quota, QuotaCommand};
 use switchboard_domain::{BillingPeriod, OrganizationId};
+use tokio::sync::oneshot;
 
+use crate::group_commit::Finish;
+use crate::unit::{retrying, Attempt, Unit};
 use crate::{AppError, RequestContext, Switchboard};
 
 /// An organization's message usage in the current billing period.
@@ -21,8 +25,9 @@ pub struct Usage {
 
 impl<R: PersistedEventRepository + Clone> Switchboard<R> {
     /// Counts one message against the organization's current period; `false` when the plan's
-    /// limit is reached. Serialized per organization inside the process (so a busy organization
-    /// queues instead of failing optimistic checks); across processes the event store decides.
+    /// limit is reached. Committed in the quota stream's next batch (so a busy organization
+    /// shares commits instead of failing optimistic checks); across processes the event store
+    /// decides and a conflict runs it again.
     pub(crate) async fn consume_quota(
         &self,
         org: &Organization,
@@ -32,8 +37,6 @@ impl<R: PersistedEventRepository + Clone> Switchboard<R> {
     ) -> Result<bool, AppError> {
         let organization_id = org.id().ok_or(OrganizationError::NotFound)?;
         let period = BillingPeriod::containing(now, org.settings().billing_day);
-        let id = quota_id(organization_id, &period);
-        let _turn = self.locks.lock(&id).await;
         let command = QuotaCommand::ConsumeQuota {
             organization_id,
             period,
@@ -41,11 +44,8 @@ impl<R: PersistedEventRepository + Clone> Switchboard<R> {
             reference: reference.to_string(),
             at: now,
         };
-        match self.run(&self.quotas, &id, command, context).await {
-            Ok(_) => Ok(true),
-            Err(AppError::Quota(QuotaError::QuotaExhausted { .. })) => Ok(false),
-            Err(error) => Err(error),
-        }
+        self.quota_alone(&quota_id(organization_id, &period), command, context)
+            .await
     }
 
     /// Gives back a message counted under `reference` in the period containing `at`.
@@ -58,14 +58,44 @@ impl<R: PersistedEventRepository + Clone> Switchboard<R> {
     ) -> Result<(), AppError> {
         let organization_id = org.id().ok_or(OrganizationError::NotFound)?;
         let period = BillingPeriod::containing(at, org.settings().billing_day);
-        let id = quota_id(organization_id, &period);
-        let _turn = self.locks.lock(&id).await;
         let command = QuotaCommand::ReleaseQuota {
             reference: reference.to_string(),
             at: self.clock.now(),
         };
-        self.run(&self.quotas, &id, command, context).await?;
-        Ok(())
+        self.quota_alone(&quota_id(organization_id, &period), command, context)
+            .await
+            .map(|_| ())
+    }
+
+    /// Runs `command` on quota stream `id` in its next batch, with no other stream; whether
+    /// the command was within quota.
+    async fn quota_alone(
+        &self,
+        id: &str,
+        command: QuotaCommand,
+        context: &RequestContext,
+    ) -> Result<bool, AppError> {
+        retrying(Quota::TYPE, || async {
+            let (answer, within) = oneshot::channel();
+            let finish: Finish = Box::new(move |within_quota| {
+                Box::pin(async move {
+                    let _ = answer.send(within_quota);
+                    Ok(Unit::default())
+                })
+            });
+            let metadata = context.metadata();
+            if !self
+                .commit_counted(id, command.clone(), metadata, finish)
+                .await?
+            {
+                return Ok(Attempt::Conflict);
+            }
+            let within = within
+                .await
+                .map_err(|_| AppError::Contention(Quota::TYPE.into()))?;
+            Ok(Attempt::Done(within))
+        })
+        .await
     }
 
     /// The organization's usage in the current period (read from the quota stream itself, so it

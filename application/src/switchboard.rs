@@ -12,10 +12,12 @@ use switchboard_domain::quota::Quota;
 use switchboard_domain::shared_number::SharedNumberMember;
 use switchboard_domain::E164;
 
-use crate::keyed_lock::KeyedLock;
+use crate::group_commit::Batches;
 use crate::ports::{
-    GlobalLog, OrganizationDirectory, ProvisioningLedger, TelephonyProvider, WebhookConfig,
+    GlobalLog, OrganizationDirectory, ProvisioningLedger, TelephonyProvider, UnitOfWork,
+    WebhookConfig,
 };
+use crate::read_cache::ReadCache;
 use crate::Clock;
 
 /// Events between snapshots of the streams that grow with traffic (quota, conversation): loading
@@ -26,6 +28,8 @@ pub const SNAPSHOT_EVERY: usize = 50;
 pub struct Dependencies<R> {
     /// The cqrs-es event repository.
     pub repository: R,
+    /// Commits the events of several streams at once (on the repository's tables).
+    pub unit_of_work: Arc<dyn UnitOfWork>,
     /// The telephony provider.
     pub provider: Arc<dyn TelephonyProvider>,
     /// Recorded on `NumberProvisioned`: `twilio`, `signalwire` or `sandbox`.
@@ -55,6 +59,7 @@ pub struct Switchboard<R: PersistedEventRepository + Clone> {
     pub(crate) members: PersistedEventStore<R, SharedNumberMember>,
     pub(crate) endpoints: PersistedEventStore<R, Endpoint>,
     pub(crate) api_keys: PersistedEventStore<R, ApiKeys>,
+    pub(crate) unit_of_work: Arc<dyn UnitOfWork>,
     pub(crate) provider: Arc<dyn TelephonyProvider>,
     pub(crate) provider_name: String,
     pub(crate) webhooks: WebhookConfig,
@@ -63,7 +68,8 @@ pub struct Switchboard<R: PersistedEventRepository + Clone> {
     pub(crate) directory: Arc<dyn OrganizationDirectory>,
     pub(crate) ledger: Arc<dyn ProvisioningLedger>,
     pub(crate) shared_number: Option<E164>,
-    pub(crate) locks: KeyedLock,
+    pub(crate) batches: Batches,
+    pub(crate) cache: ReadCache,
 }
 
 impl<R: PersistedEventRepository + Clone> Switchboard<R> {
@@ -71,6 +77,7 @@ impl<R: PersistedEventRepository + Clone> Switchboard<R> {
     pub fn new(dependencies: Dependencies<R>) -> Self {
         let Dependencies {
             repository,
+            unit_of_work,
             provider,
             provider_name,
             webhooks,
@@ -95,6 +102,7 @@ impl<R: PersistedEventRepository + Clone> Switchboard<R> {
             members: PersistedEventStore::new_event_store(repository.clone()),
             endpoints: PersistedEventStore::new_event_store(repository.clone()),
             api_keys: PersistedEventStore::new_event_store(repository),
+            unit_of_work,
             provider,
             provider_name,
             webhooks,
@@ -103,7 +111,8 @@ impl<R: PersistedEventRepository + Clone> Switchboard<R> {
             directory,
             ledger,
             shared_number,
-            locks: KeyedLock::default(),
+            batches: Batches::default(),
+            cache: ReadCache::default(),
         }
     }
 

@@ -1,7 +1,7 @@
 //! Inbound calls: record each CallSid once, route it by `To` like messages, and answer what the
 //! organization's voice settings decide (the decision is the domain's, `call/answer.rs`).
 
-use std::time::Duration;
+use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use switchboard_domain::call::{
@@ -9,18 +9,15 @@ use switchboard_domain::call::{
     CallStatus, DialStatus, InboundCall, VoiceAnswer,
 };
 use switchboard_domain::message::Routing;
-use switchboard_domain::organization::{Organization, OrganizationError};
+use switchboard_domain::organization::Organization;
 use switchboard_domain::shared_number::SharedNumberMember;
 use switchboard_domain::E164;
 
 use cqrs_es::persist::PersistedEventRepository;
+use cqrs_es::Aggregate;
 
-use crate::execute::execute;
+use crate::unit::{retrying, Attempt, Pending, Unit};
 use crate::{AppError, RequestContext, Switchboard};
-
-/// How long a concurrent duplicate delivery waits for the first delivery's answer before
-/// deciding itself (the first may have died).
-const DUPLICATE_WAIT: Duration = Duration::from_secs(3);
 
 /// An inbound call webhook (Twilio's voice request), parsed at the edge.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -63,52 +60,62 @@ impl<R: PersistedEventRepository + Clone> Switchboard<R> {
         webhook: InboundCallWebhook,
         context: &RequestContext,
     ) -> Result<AnsweredCall, AppError> {
+        let metadata = context.metadata();
+        retrying(Call::TYPE, || self.receive_call_once(&webhook, &metadata)).await
+    }
+
+    /// One attempt: the call and its answer in one commit (a conflict re-runs it whole).
+    async fn receive_call_once(
+        &self,
+        webhook: &InboundCallWebhook,
+        metadata: &HashMap<String, String>,
+    ) -> Result<Attempt<AnsweredCall>, AppError> {
         let now = self.clock.now();
-        let sid = webhook.call_sid.clone();
-        let routing = self.route_call(&webhook.to, &webhook.from).await?;
-        let call = InboundCall {
-            call_sid: webhook.call_sid,
-            account_sid: webhook.account_sid,
-            from: webhook.from,
-            to: webhook.to,
-            status: webhook.status,
-            direction: webhook.direction,
-            caller_name: webhook.caller_name,
-            routing,
-        };
-        let command = CallCommand::ReceiveCall {
-            call,
-            received_at: now,
-        };
-        let (mut state, committed) =
-            execute(&self.calls, &(), sid.as_str(), command, context.metadata())
-                .await
-                .map_err(|e| AppError::from_aggregate(e, "call"))?;
-        let newly_recorded = committed > 0;
-        if newly_recorded {
-            self.log.notify_append();
-        } else if state.answer().is_none() {
-            state = self.wait_for_answer(&sid, state).await?;
+        let mut call: Pending<Call> =
+            Pending::load(&self.calls, webhook.call_sid.as_str(), None).await?;
+        if let Some(answer) = call.state().answer() {
+            return Ok(Attempt::Done(AnsweredCall {
+                answer: answer.clone(),
+                newly_recorded: false,
+            }));
         }
-        if state.answer().is_none() {
-            let call = state.received().cloned().ok_or(CallError::NotReceived)?;
-            let answer = match self.routed_organization(&call.routing).await? {
-                Some(org) => decide_with(&org, &call.to, now, answer_call),
-                None => answer_unrouted(),
-            };
-            let command = CallCommand::Answer {
-                answer,
-                answered_at: self.clock.now(),
-            };
-            state = self
-                .run(&self.calls, sid.as_str(), command, context)
+        let mut unit = Unit::default();
+        let newly_recorded = call.state().received().is_none();
+        if newly_recorded {
+            let routing = self
+                .route_call(&webhook.to, &webhook.from, &mut unit)
                 .await?;
+            let command = CallCommand::ReceiveCall {
+                call: inbound_call(webhook.clone(), routing),
+                received_at: now,
+            };
+            call.handle(command).await?;
+        }
+        let routing = &call
+            .state()
+            .received()
+            .ok_or(CallError::NotReceived)?
+            .routing;
+        let our_number = &call.state().received().ok_or(CallError::NotReceived)?.to;
+        let answer = match self.routed_organization(routing, &mut unit).await? {
+            Some(org) => decide_with(&org, our_number, now, answer_call),
+            None => answer_unrouted(),
+        };
+        let command = CallCommand::Answer {
+            answer,
+            answered_at: self.clock.now(),
+        };
+        call.handle(command).await?;
+        let state = unit.add(call, metadata)?;
+        if !self.commit_unit(&unit).await? {
+            self.cache.forget_guarded(&unit.guards);
+            return Ok(Attempt::Conflict);
         }
         let answer = state.answer().cloned().ok_or(CallError::NotReceived)?;
-        Ok(AnsweredCall {
+        Ok(Attempt::Done(AnsweredCall {
             answer,
             newly_recorded,
-        })
+        }))
     }
 
     /// A forwarded call's `<Dial>` ended (the `action` request): records how, once, and returns
@@ -126,44 +133,58 @@ impl<R: PersistedEventRepository + Clone> Switchboard<R> {
         dial_duration_secs: Option<u32>,
         context: &RequestContext,
     ) -> Result<VoiceAnswer, AppError> {
-        let state: Call = self.state(&self.calls, call_sid.as_str()).await?;
-        if let Some((_, answer)) = state.dial() {
-            return Ok(answer.clone());
-        }
-        let call = state.received().ok_or(CallError::NotReceived)?;
-        let now = self.clock.now();
-        let answer = match self.routed_organization(&call.routing).await? {
-            Some(org) => decide_with(&org, &call.to, now, |facts| after_dial(facts, dial_status)),
-            None => answer_unrouted(),
-        };
-        let command = CallCommand::EndDial {
-            dial_status,
-            dial_duration_secs,
-            answer,
-            ended_at: now,
-        };
-        let state = self
-            .run(&self.calls, call_sid.as_str(), command, context)
-            .await?;
-        let (_, answer) = state.dial().cloned().ok_or(CallError::NotForwarded)?;
-        Ok(answer)
+        let metadata = context.metadata();
+        retrying(Call::TYPE, || async {
+            let mut call: Pending<Call> =
+                Pending::load(&self.calls, call_sid.as_str(), None).await?;
+            if let Some((_, answer)) = call.state().dial() {
+                return Ok(Attempt::Done(answer.clone()));
+            }
+            let received = call.state().received().ok_or(CallError::NotReceived)?;
+            let now = self.clock.now();
+            let mut unit = Unit::default();
+            let answer = match self
+                .routed_organization(&received.routing, &mut unit)
+                .await?
+            {
+                Some(org) => decide_with(&org, &received.to, now, |facts| {
+                    after_dial(facts, dial_status)
+                }),
+                None => answer_unrouted(),
+            };
+            let command = CallCommand::EndDial {
+                dial_status,
+                dial_duration_secs,
+                answer,
+                ended_at: now,
+            };
+            call.handle(command).await?;
+            let state = unit.add(call, &metadata)?;
+            if !self.commit_unit(&unit).await? {
+                self.cache.forget_guarded(&unit.guards);
+                return Ok(Attempt::Conflict);
+            }
+            let (_, answer) = state.dial().cloned().ok_or(CallError::NotForwarded)?;
+            Ok(Attempt::Done(answer))
+        })
+        .await
     }
 
-    async fn wait_for_answer(&self, sid: &CallSid, mut state: Call) -> Result<Call, AppError> {
-        let deadline = tokio::time::Instant::now() + DUPLICATE_WAIT;
-        while state.answer().is_none() && tokio::time::Instant::now() < deadline {
-            tokio::time::sleep(Duration::from_millis(25)).await;
-            state = self.state(&self.calls, sid.as_str()).await?;
-        }
-        Ok(state)
-    }
-
-    async fn route_call(&self, to: &E164, from: &str) -> Result<Routing, AppError> {
+    /// The organization a call is for: the `To` number's owner (from the read cache, guarded
+    /// in `reads`), or on the shared number the one the caller joined by message.
+    async fn route_call(
+        &self,
+        to: &E164,
+        from: &str,
+        reads: &mut Unit,
+    ) -> Result<Routing, AppError> {
         let organization_id = if self.shared_number.as_ref() == Some(to) {
             let member: SharedNumberMember = self.state(&self.members, from.trim()).await?;
             member.organization_id()
         } else {
-            self.phone_number(to).await?.owner()
+            self.cached(&self.cache.numbers, &self.numbers, to.as_str(), reads)
+                .await?
+                .owner()
         };
         Ok(match organization_id {
             Some(organization_id) => Routing::Routed { organization_id },
@@ -175,17 +196,29 @@ impl<R: PersistedEventRepository + Clone> Switchboard<R> {
     async fn routed_organization(
         &self,
         routing: &Routing,
+        reads: &mut Unit,
     ) -> Result<Option<Organization>, AppError> {
         let Routing::Routed { organization_id } = routing else {
             return Ok(None);
         };
-        match self.active_organization(*organization_id).await {
-            Ok(org) => Ok(Some(org)),
-            Err(AppError::Organization(
-                OrganizationError::NotFound | OrganizationError::Deleted { .. },
-            )) => Ok(None),
-            Err(error) => Err(error),
-        }
+        let id = organization_id.to_string();
+        let org = self
+            .cached(&self.cache.organizations, &self.organizations, &id, reads)
+            .await?;
+        Ok((org.id().is_some() && org.is_active()).then_some(org))
+    }
+}
+
+fn inbound_call(webhook: InboundCallWebhook, routing: Routing) -> InboundCall {
+    InboundCall {
+        call_sid: webhook.call_sid,
+        account_sid: webhook.account_sid,
+        from: webhook.from,
+        to: webhook.to,
+        status: webhook.status,
+        direction: webhook.direction,
+        caller_name: webhook.caller_name,
+        routing,
     }
 }
 

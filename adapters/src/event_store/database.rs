@@ -188,6 +188,11 @@ impl Database {
         self.postgres.as_ref()
     }
 
+    /// The SQLite pool, when the backend is SQLite.
+    pub fn sqlite(&self) -> Option<&SqlitePool> {
+        self.sqlite.as_ref()
+    }
+
     /// The event repository for cqrs-es.
     pub fn event_repository(&self) -> EventRepository {
         match (&self.postgres, &self.sqlite) {

@@ -4,7 +4,9 @@
 mod database;
 mod global_log;
 mod repository;
+mod unit_of_work;
 
 pub use database::{Backend, Database, DatabaseError};
 pub use global_log::SqlGlobalLog;
 pub use repository::EventRepository;
+pub use unit_of_work::SqlUnitOfWork;

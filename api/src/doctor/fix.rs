@@ -73,6 +73,9 @@ fn application(
     let client: Arc<dyn TelephonyProvider> = Arc::new(provider.client.clone());
     Switchboard::new(Dependencies {
         repository: database.event_repository(),
+        unit_of_work: Arc::new(switchboard_adapters::event_store::SqlUnitOfWork::new(
+            database,
+        )),
         provider: client,
         provider_name: provider.flavor.name().to_string(),
         webhooks: expected.clone(),

@@ -8,11 +8,13 @@ mod endpoint;
 mod provider;
 mod repository;
 mod routes;
+mod unit_of_work;
 
 pub use endpoint::metrics_endpoint;
 pub use provider::MeteredProvider;
 pub use repository::MeteredRepository;
 pub use routes::RouteTemplates;
+pub use unit_of_work::MeteredUnitOfWork;
 
 use prometheus::{
     GaugeVec, HistogramOpts, HistogramVec, IntCounterVec, IntGaugeVec, Opts, Registry,

@@ -239,7 +239,15 @@ async fn the_platform_figures_and_a_numbers_history_and_past(app: &TestApp) {
     )
     .await;
 
-    let platform = body(app.get("/v1/analytics").await).await;
+    // The read model is eventually consistent: wait for the unrouted message to reach it.
+    let mut platform = Value::Null;
+    for _ in 0..100 {
+        platform = body(app.get("/v1/analytics").await).await;
+        if platform["unrouted_messages"] == 1 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     let plans = platform["organizations_by_plan"].as_array().unwrap();
     assert!(plans
         .iter()

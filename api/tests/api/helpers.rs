@@ -670,6 +670,17 @@ impl TestApp {
         }
     }
 
+    /// The single integer one SQL query returns, on the server's database.
+    pub async fn count_sql(&self, sql: &str) -> i64 {
+        sqlx::any::install_default_drivers();
+        let pool = sqlx::AnyPool::connect(&self.database_url)
+            .await
+            .expect("db");
+        let (count,): (i64,) = sqlx::query_as(sql).fetch_one(&pool).await.expect("query");
+        pool.close().await;
+        count
+    }
+
     /// Runs one SQL statement on the server's database (to stage what an attacker or a bug
     /// would do); returns the rows it changed.
     pub async fn execute_sql(&self, sql: &str) -> u64 {

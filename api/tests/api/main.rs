@@ -13,6 +13,7 @@ mod configuration;
 mod delivery;
 mod delivery_processes;
 mod doctor;
+mod hot_path;
 mod idempotency;
 mod numbers;
 mod onboarding;

@@ -6,6 +6,7 @@ pub mod messaging;
 pub mod provisioning;
 pub mod store_error;
 pub mod telephony;
+pub mod unit_of_work;
 
 pub use directory::OrganizationDirectory;
 pub use global_log::*;
@@ -13,3 +14,4 @@ pub use messaging::*;
 pub use provisioning::{ProvisioningLedger, ProvisioningRequest, RequestState};
 pub use store_error::StoreError;
 pub use telephony::*;
+pub use unit_of_work::{CommitError, SnapshotWrite, StreamAppend, StreamGuard, UnitOfWork};

@@ -1,0 +1,273 @@
+//! The unit of work on the event store's own tables: one transaction appends the events of
+//! several streams (the `events` primary key is each stream's optimistic check), writes their
+//! due snapshots and checks the guarded streams, with the columns and JSON text postgres-es and
+//! sqlite-es write, so their loads, the global log and the audit chain read these rows unchanged.
+
+use async_trait::async_trait;
+use cqrs_es::persist::SerializedEvent;
+use sqlx::{PgPool, Postgres, Sqlite, SqlitePool, Transaction};
+use switchboard_application::ports::{
+    CommitError, SnapshotWrite, StoreError, StreamAppend, StreamGuard, UnitOfWork,
+};
+
+use super::Database;
+
+/// One statement for every event of the unit (the `switchboard_events` NOTIFY fires once) that
+/// inserts nothing unless every guarded stream (`$8..$10`) is still at its sequence.
+const POSTGRES_INSERT_EVENTS: &str = "
+INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata)
+SELECT t, i, s, e, v, p::json, m::json
+  FROM UNNEST($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[])
+       AS u(t, i, s, e, v, p, m)
+ WHERE NOT EXISTS (
+       SELECT 1 FROM UNNEST($8::text[], $9::text[], $10::bigint[]) AS g(t, i, s)
+        WHERE g.s <> COALESCE((SELECT MAX(sequence) FROM events x
+                                WHERE x.aggregate_type = g.t AND x.aggregate_id = g.i), 0))";
+
+const SQLITE_INSERT_EVENT: &str = "
+INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata)
+VALUES ($1, $2, $3, $4, $5, $6, $7)";
+
+const INSERT_SNAPSHOT: &str = "
+INSERT INTO snapshots (aggregate_type, aggregate_id, last_sequence, current_snapshot, payload)
+VALUES ($1, $2, $3, $4, $5)";
+
+const POSTGRES_INSERT_SNAPSHOT: &str = "
+INSERT INTO snapshots (aggregate_type, aggregate_id, last_sequence, current_snapshot, payload)
+VALUES ($1, $2, $3, $4, $5::json)";
+
+const UPDATE_SNAPSHOT: &str = "
+UPDATE snapshots SET last_sequence = $3, current_snapshot = $4, payload = $5
+ WHERE aggregate_type = $1 AND aggregate_id = $2 AND current_snapshot = $6";
+
+const POSTGRES_UPDATE_SNAPSHOT: &str = "
+UPDATE snapshots SET last_sequence = $3, current_snapshot = $4, payload = $5::json
+ WHERE aggregate_type = $1 AND aggregate_id = $2 AND current_snapshot = $6";
+
+const LAST_SEQUENCE: &str = "
+SELECT COALESCE(MAX(sequence), 0) FROM events WHERE aggregate_type = $1 AND aggregate_id = $2";
+
+/// [`UnitOfWork`] on the typed pool of a [`Database`] (PostgreSQL or SQLite).
+#[derive(Clone)]
+pub struct SqlUnitOfWork {
+    pool: Pool,
+}
+
+#[derive(Clone)]
+enum Pool {
+    Postgres(PgPool),
+    Sqlite(SqlitePool),
+}
+
+impl SqlUnitOfWork {
+    /// A unit of work on `database`'s event store.
+    pub fn new(database: &Database) -> Self {
+        let pool = match (database.postgres(), database.sqlite()) {
+            (Some(pool), _) => Pool::Postgres(pool.clone()),
+            (_, Some(pool)) => Pool::Sqlite(pool.clone()),
+            _ => unreachable!("a Database always holds one typed pool"),
+        };
+        Self { pool }
+    }
+}
+
+/// A duplicate key is a stream that moved (`23505` on PostgreSQL, `1555`/`2067` on SQLite).
+fn classify(error: sqlx::Error) -> CommitError {
+    if let sqlx::Error::Database(db) = &error {
+        if matches!(db.code().as_deref(), Some("23505" | "1555" | "2067")) {
+            return CommitError::Conflict;
+        }
+    }
+    CommitError::Store(StoreError::from_error(error))
+}
+
+fn int(value: usize) -> i64 {
+    i64::try_from(value).unwrap_or(i64::MAX)
+}
+
+#[async_trait]
+impl UnitOfWork for SqlUnitOfWork {
+    async fn commit(
+        &self,
+        appends: &[StreamAppend],
+        guards: &[StreamGuard],
+    ) -> Result<(), CommitError> {
+        if appends.iter().all(|a| a.events.is_empty()) {
+            return Ok(());
+        }
+        match &self.pool {
+            Pool::Postgres(pool) => {
+                // Without a snapshot the unit is one statement, atomic on its own.
+                if appends.iter().all(|a| a.snapshot.is_none()) {
+                    return postgres_insert(pool, appends, guards).await;
+                }
+                let mut tx = pool.begin().await.map_err(classify)?;
+                postgres_insert(&mut *tx, appends, guards).await?;
+                postgres_snapshots(&mut tx, appends).await?;
+                tx.commit().await.map_err(classify)
+            }
+            Pool::Sqlite(pool) => {
+                // The first statement writes, so the transaction takes SQLite's write lock at
+                // once (waiting its busy timeout) instead of failing to upgrade a read later.
+                let mut tx = pool.begin().await.map_err(classify)?;
+                sqlite_append(&mut tx, appends).await?;
+                for guard in guards {
+                    let last = last_sequence(guard).fetch_one(&mut *tx).await;
+                    still_at(guard, last.map_err(classify)?)?;
+                }
+                tx.commit().await.map_err(classify)
+            }
+        }
+    }
+}
+
+/// The guarded stream's last sequence (0 without events).
+fn last_sequence<'q, DB>(
+    guard: &'q StreamGuard,
+) -> sqlx::query::QueryScalar<'q, DB, i64, <DB as sqlx::Database>::Arguments<'q>>
+where
+    DB: sqlx::Database,
+    &'q str: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    (i64,): for<'r> sqlx::FromRow<'r, DB::Row>,
+{
+    sqlx::query_scalar(LAST_SEQUENCE)
+        .bind(guard.aggregate_type.as_str())
+        .bind(guard.aggregate_id.as_str())
+}
+
+fn still_at(guard: &StreamGuard, last: i64) -> Result<(), CommitError> {
+    if last == int(guard.sequence) {
+        Ok(())
+    } else {
+        Err(CommitError::Conflict)
+    }
+}
+
+async fn postgres_insert<'c, E>(
+    executor: E,
+    appends: &[StreamAppend],
+    guards: &[StreamGuard],
+) -> Result<(), CommitError>
+where
+    E: sqlx::Executor<'c, Database = Postgres>,
+{
+    let events: Vec<_> = appends.iter().flat_map(|a| &a.events).collect();
+    let column = |f: fn(&SerializedEvent) -> &str| events.iter().map(|e| f(e)).collect::<Vec<_>>();
+    let types = column(|e| e.aggregate_type.as_str());
+    let ids = column(|e| e.aggregate_id.as_str());
+    let event_types = column(|e| e.event_type.as_str());
+    let versions = column(|e| e.event_version.as_str());
+    let sequences: Vec<i64> = events.iter().map(|e| int(e.sequence)).collect();
+    let payloads: Vec<String> = events.iter().map(|e| e.payload.to_string()).collect();
+    let metadata: Vec<String> = events.iter().map(|e| e.metadata.to_string()).collect();
+    let expected = payloads.len();
+    let guarded: (Vec<&str>, Vec<&str>, Vec<i64>) = (
+        guards.iter().map(|g| g.aggregate_type.as_str()).collect(),
+        guards.iter().map(|g| g.aggregate_id.as_str()).collect(),
+        guards.iter().map(|g| int(g.sequence)).collect(),
+    );
+    let done = sqlx::query(POSTGRES_INSERT_EVENTS)
+        .bind(types)
+        .bind(ids)
+        .bind(sequences)
+        .bind(event_types)
+        .bind(versions)
+        .bind(payloads)
+        .bind(metadata)
+        .bind(guarded.0)
+        .bind(guarded.1)
+        .bind(guarded.2)
+        .execute(executor)
+        .await
+        .map_err(classify)?;
+    if usize::try_from(done.rows_affected()).ok() == Some(expected) {
+        Ok(())
+    } else {
+        Err(CommitError::Conflict)
+    }
+}
+
+async fn postgres_snapshots(
+    tx: &mut Transaction<'_, Postgres>,
+    appends: &[StreamAppend],
+) -> Result<(), CommitError> {
+    for append in appends {
+        if let Some(snapshot) = &append.snapshot {
+            let sql = if snapshot.current_snapshot == 1 {
+                POSTGRES_INSERT_SNAPSHOT
+            } else {
+                POSTGRES_UPDATE_SNAPSHOT
+            };
+            let done = snapshot_query(sql, append, snapshot)
+                .execute(&mut **tx)
+                .await
+                .map_err(classify)?;
+            if done.rows_affected() != 1 {
+                return Err(CommitError::Conflict);
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn sqlite_append(
+    tx: &mut Transaction<'_, Sqlite>,
+    appends: &[StreamAppend],
+) -> Result<(), CommitError> {
+    for append in appends {
+        for event in &append.events {
+            sqlx::query(SQLITE_INSERT_EVENT)
+                .bind(event.aggregate_type.as_str())
+                .bind(event.aggregate_id.as_str())
+                .bind(int(event.sequence))
+                .bind(event.event_type.as_str())
+                .bind(event.event_version.as_str())
+                .bind(event.payload.to_string())
+                .bind(event.metadata.to_string())
+                .execute(&mut **tx)
+                .await
+                .map_err(classify)?;
+        }
+        if let Some(snapshot) = &append.snapshot {
+            let sql = if snapshot.current_snapshot == 1 {
+                INSERT_SNAPSHOT
+            } else {
+                UPDATE_SNAPSHOT
+            };
+            let done = snapshot_query(sql, append, snapshot)
+                .execute(&mut **tx)
+                .await
+                .map_err(classify)?;
+            if done.rows_affected() != 1 {
+                return Err(CommitError::Conflict);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Binds a snapshot insert (`$1..$5`) or update (`$1..$6`, `$6` the previous ordinal: cqrs-es'
+/// optimistic check on snapshots).
+fn snapshot_query<'q, DB>(
+    sql: &'q str,
+    append: &'q StreamAppend,
+    snapshot: &'q SnapshotWrite,
+) -> sqlx::query::Query<'q, DB, <DB as sqlx::Database>::Arguments<'q>>
+where
+    DB: sqlx::Database,
+    &'q str: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    i64: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    String: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+{
+    let query = sqlx::query(sql)
+        .bind(append.aggregate_type.as_str())
+        .bind(append.aggregate_id.as_str())
+        .bind(int(snapshot.last_sequence))
+        .bind(int(snapshot.current_snapshot))
+        .bind(snapshot.payload.to_string());
+    if snapshot.current_snapshot == 1 {
+        query
+    } else {
+        query.bind(int(snapshot.current_snapshot - 1))
+    }
+}
