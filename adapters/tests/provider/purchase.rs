@@ -57,7 +57,7 @@ async fn buying_by_area_code_picks_a_number_in_that_area_code() {
     assert_eq!(listed.len(), 1);
     assert_eq!(
         listed[0].sms_url.as_deref(),
-        Some("https://switchboard.example/webhooks/twilio/messages")
+        Some("https://switchboard.example/webhooks/twilio/messages#rc=3&rp=5xx,ct,rt")
     );
 }
 
