@@ -15,7 +15,7 @@ pub const DIAL_TIMEOUT_SECS: u32 = 20;
 /// The longest voicemail, seconds.
 pub const VOICEMAIL_MAX_SECS: u32 = 120;
 
-use super::xml_text::xml_text as escape;
+use super::xml_text::xml_attribute as escape;
 
 /// `<Response>` with one `<Say language voice>` per spoken text, then `<Dial>`, `<Record>` or
 /// `<Hangup/>`.

@@ -6,10 +6,18 @@ fn allowed(c: char) -> bool {
     matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
 }
 
-/// `text` for an XML element or a double-quoted attribute value: control characters XML cannot
-/// carry are dropped (an organization's endpoint or settings could hold one, and Twilio would
-/// refuse the whole document, error 12100), `& < > " '` are escaped.
+/// What XML 1.0 can carry of `text`: control characters an organization's endpoint or settings
+/// could hold are dropped, since Twilio refuses a whole document that has one (error 12100).
+fn carried(text: &str) -> String {
+    text.chars().filter(|c| allowed(*c)).collect()
+}
+
+/// `text` as element content: `& < >` escaped, quotes kept as they are.
 pub fn xml_text(text: &str) -> String {
-    let kept: String = text.chars().filter(|c| allowed(*c)).collect();
-    quick_xml::escape::escape(&kept).into_owned()
+    quick_xml::escape::partial_escape(&carried(text)).into_owned()
+}
+
+/// `text` as a double- or single-quoted attribute value: `& < > " '` escaped.
+pub fn xml_attribute(text: &str) -> String {
+    quick_xml::escape::escape(&carried(text)).into_owned()
 }
