@@ -14,10 +14,10 @@ fn carried(text: &str) -> String {
 
 /// `text` as element content: `& < >` escaped, quotes kept as they are.
 pub fn xml_text(text: &str) -> String {
-    quick_xml::escape::partial_escape(&carried(text)).into_owned()
+    quick_xml::escape::partial_escape(carried(text)).into_owned()
 }
 
 /// `text` as a double- or single-quoted attribute value: `& < > " '` escaped.
 pub fn xml_attribute(text: &str) -> String {
-    quick_xml::escape::escape(&carried(text)).into_owned()
+    quick_xml::escape::escape(carried(text)).into_owned()
 }
