@@ -37,7 +37,8 @@ def once(binary, postgres, name, log):
     psql(postgres + "/postgres", f'CREATE DATABASE "{name}"')
     port = free_port()
     env = dict(os.environ, DATABASE_URL=f"{postgres}/{name}", BIND_ADDR=f"127.0.0.1:{port}",
-               PUBLIC_BASE_URL=f"http://127.0.0.1:{port}")
+               PUBLIC_BASE_URL=f"http://127.0.0.1:{port}",
+               ADMIN_API_KEY=os.environ.get("BENCH_ADMIN_KEY", "bench-cold-start"))
     started = time.monotonic()
     server = subprocess.Popen([binary, "serve"], env=env, stdout=log, stderr=log)
     try:
