@@ -42,6 +42,9 @@ pub enum AppError {
     /// The organization has no number to send from (no dedicated number, no shared number).
     #[error("the organization has no number to send from")]
     NoSendingNumber,
+    /// The organization has only the shared number, and the recipient has not joined it there.
+    #[error("{0} has not joined this organization on the shared number")]
+    RecipientNotJoined(String),
     /// The organization does not hold that number.
     #[error("the organization does not hold {0}")]
     NumberNotHeld(String),

@@ -4,7 +4,8 @@ use switchboard_domain::conversation::{
 };
 use switchboard_domain::message::{MessageCommand, OutboundMessage};
 use switchboard_domain::quota::QuotaError;
-use switchboard_domain::{ChannelAddress, MessageSid, MessageStatus, OrganizationId};
+use switchboard_domain::shared_number::SharedNumberMember;
+use switchboard_domain::{ChannelAddress, MessageSid, MessageStatus, OrganizationId, E164};
 
 use crate::ports::{OutboundRequest, ProviderError};
 use crate::{AppError, RequestContext, Switchboard};
@@ -46,7 +47,9 @@ impl<R: PersistedEventRepository + Clone> Switchboard<R> {
     ///
     /// # Errors
     /// `ConversationError::{RecipientOptedOut, WhatsappWindowClosed}`, `QuotaError::QuotaExhausted`,
-    /// [`AppError::NoSendingNumber`], provider refusals (21610 also opts the customer out).
+    /// [`AppError::NoSendingNumber`], [`AppError::RecipientNotJoined`] (the shared number reaches
+    /// only customers who joined this organization), provider refusals (21610 also opts the
+    /// customer out).
     #[tracing::instrument(skip(self, send, context), fields(to = %send.to))]
     pub async fn send_message(
         &self,
@@ -55,12 +58,10 @@ impl<R: PersistedEventRepository + Clone> Switchboard<R> {
         context: &RequestContext,
     ) -> Result<SentMessage, AppError> {
         let org = self.active_organization(organization_id).await?;
-        let number = org
-            .numbers()
-            .iter()
-            .next()
-            .or(self.shared_number.as_ref())
-            .ok_or(AppError::NoSendingNumber)?;
+        let number = match org.numbers().iter().next() {
+            Some(dedicated) => dedicated,
+            None => self.shared_sender(organization_id, &send.to).await?,
+        };
         let from = ChannelAddress {
             channel: send.to.channel,
             number: number.clone(),
@@ -165,5 +166,26 @@ impl<R: PersistedEventRepository + Clone> Switchboard<R> {
         )
         .await?;
         Ok(())
+    }
+}
+
+impl<R: PersistedEventRepository + Clone> Switchboard<R> {
+    /// The shared number, for an organization without a dedicated one, when `to` joined this
+    /// organization on it (the customer's `SharedNumberMember` stream, keyed by the address as
+    /// its messages come `From`): the shared number crosses no tenant.
+    async fn shared_sender(
+        &self,
+        organization_id: OrganizationId,
+        to: &ChannelAddress,
+    ) -> Result<&E164, AppError> {
+        let shared = self
+            .shared_number
+            .as_ref()
+            .ok_or(AppError::NoSendingNumber)?;
+        let member: SharedNumberMember = self.state(&self.members, &to.to_string()).await?;
+        if member.organization_id() != Some(organization_id) {
+            return Err(AppError::RecipientNotJoined(to.to_string()));
+        }
+        Ok(shared)
     }
 }

@@ -153,6 +153,12 @@ impl From<AppError> for ApiError {
                 error.to_string(),
             )
             .with_field("description"),
+            AppError::RecipientNotJoined(_) => status_code(
+                StatusCode::CONFLICT,
+                "recipient_not_joined",
+                format!("{error}: on the shared number an organization reaches only customers who sent it `join <code>`"),
+            )
+            .with_field("to"),
             AppError::NoSendingNumber => status_code(
                 StatusCode::CONFLICT,
                 "no_sending_number",

@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use crate::helpers::{body, Backend, TestApp};
+use crate::helpers::{assert_problem_at, body, Backend, TestApp};
 
 const SHARED: &str = "+15005550006";
 const CUSTOMER: &str = "+15551230000";
@@ -84,6 +84,22 @@ async fn customers_join_organizations_on_the_shared_number(backend: Backend) {
         .await;
     assert_eq!(sent.status(), 201);
     assert_eq!(body(sent).await["from"], SHARED);
+
+    // The shared number crosses no tenant: Acme, which the customer left for Bolt, no longer
+    // reaches them, and nobody reaches a customer who never joined.
+    for (organization, to) in [(acme_id, CUSTOMER), (bolt_id, "+15551239999")] {
+        assert_problem_at(
+            app.post(
+                &format!("/v1/organizations/{organization}/messages"),
+                json!({"to": to, "body": "hello", "channel": "sms"}),
+            )
+            .await,
+            409,
+            "recipient_not_joined",
+            "to",
+        )
+        .await;
+    }
     app.finish().await;
 }
 
