@@ -136,6 +136,13 @@ impl TestApp {
         self
     }
 
+    /// As [`TestApp::restart`], with `extra` configuration on top for the new server (and any
+    /// later restart).
+    pub async fn restart_with(mut self, extra: &[(&'static str, String)]) -> TestApp {
+        self.extra.extend(extra.iter().cloned());
+        self.restart().await
+    }
+
     /// Stops everything and drops the database.
     pub async fn finish(self) {
         self.app.stop().await;
