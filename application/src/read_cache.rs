@@ -15,7 +15,7 @@ use switchboard_domain::organization::Organization;
 use switchboard_domain::phone_number::PhoneNumber;
 use tokio::sync::watch;
 
-use crate::ports::{LogPosition, StoreError, StreamGuard};
+use crate::ports::{wait_for_append, LogPosition, StoreError, StreamGuard};
 use crate::unit::{Pending, Unit};
 use crate::{AppError, Switchboard};
 
@@ -129,12 +129,14 @@ impl<R: PersistedEventRepository + Clone> Switchboard<R> {
                 }
             }
         };
+        let mut appends = self.log.appends();
         while !*shutdown.borrow() {
+            appends.borrow_and_update();
             match self.forget_moved(position).await {
                 Ok(Some(next)) => position = next,
                 Ok(None) => {
                     tokio::select! {
-                        _ = self.log.wait_for_append(Duration::from_millis(500)) => {}
+                        _ = wait_for_append(&mut appends, Duration::from_millis(500)) => {}
                         _ = shutdown.changed() => {}
                     }
                 }

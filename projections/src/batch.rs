@@ -65,7 +65,13 @@ pub(crate) async fn apply_next(
     let Some(start) = lanes.iter().map(|lane| lane.from).min() else {
         return Ok(0);
     };
+    let started = std::time::Instant::now();
     let events = log.read_after(start, limit).await?;
+    tracing::debug!(
+        events = events.len(),
+        ms = started.elapsed().as_secs_f64() * 1e3,
+        "log read"
+    );
     let applied = events
         .iter()
         .filter(|e| lanes.iter().any(|lane| lane.takes(e.log_position)))
@@ -94,8 +100,20 @@ pub(crate) async fn apply_next(
         work.push((lane.projection, slice));
     }
     for (projection, slice) in work {
+        let started = std::time::Instant::now();
         projection.apply_batch(&mut tx, slice).await?;
+        tracing::debug!(
+            projection = projection.name(),
+            events = slice.len(),
+            ms = started.elapsed().as_secs_f64() * 1e3,
+            "applied"
+        );
     }
+    let started = std::time::Instant::now();
     tx.commit().await?;
+    tracing::debug!(
+        ms = started.elapsed().as_secs_f64() * 1e3,
+        "batch committed"
+    );
     Ok(applied as u64)
 }

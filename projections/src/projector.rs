@@ -2,7 +2,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::AnyPool;
-use switchboard_application::ports::{GlobalLog, LogPosition, StoreError};
+use switchboard_application::ports::{wait_for_append, GlobalLog, LogPosition, StoreError};
 use tokio::sync::{watch, OnceCell};
 
 use crate::analytics::{MessageAnalytics, NumberHistory};
@@ -130,15 +130,18 @@ impl Projector {
     }
 
     /// Runs until `shutdown` turns true: catches up, then waits for new events (a notification,
-    /// or at most 500 ms). Errors are logged and retried after a pause.
+    /// or at most 500 ms); an append during a catch-up is
+    /// never missed, since the append counter is marked seen before each one). Errors are logged and retried after a pause.
     pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
+        let mut appends = self.log.appends();
         loop {
+            appends.borrow_and_update();
             if let Err(error) = self.catch_up().await {
                 tracing::error!(%error, "projector batch failed; retrying");
                 tokio::time::sleep(Duration::from_secs(1)).await;
             }
             tokio::select! {
-                _ = self.log.wait_for_append(Duration::from_millis(500)) => {}
+                _ = wait_for_append(&mut appends, Duration::from_millis(500)) => {}
                 _ = shutdown.changed() => {}
             }
             if *shutdown.borrow() {

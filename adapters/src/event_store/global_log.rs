@@ -1,14 +1,11 @@
-use std::sync::Arc;
-use std::time::Duration;
-
 use async_trait::async_trait;
-use sqlx::postgres::PgListener;
 use sqlx::{AnyPool, Row};
 use switchboard_application::ports::{
     Backlog, GlobalLog, LogPosition, RecordedEvent, StoreError, BACKLOG_COUNT_CAP,
 };
-use tokio::sync::Notify;
+use tokio::sync::watch;
 
+use super::append_signal::AppendSignal;
 use super::{Backend, Database};
 
 const POSTGRES_READ_AFTER: &str = "
@@ -97,42 +94,22 @@ SELECT transaction_id, position
 pub struct SqlGlobalLog {
     pool: AnyPool,
     backend: Backend,
-    appended: Arc<Notify>,
+    signal: AppendSignal,
 }
 
 impl SqlGlobalLog {
-    /// A reader on `database`. On PostgreSQL this also starts a task that listens for
-    /// `switchboard_events` notifications (reconnecting on failure) for the life of the process.
+    /// A reader on `database`. On PostgreSQL this also starts the tasks that listen for other
+    /// processes' `switchboard_events` notifications and send this process's own (see
+    /// [`AppendSignal`]), for as long as the pool is open.
     pub fn new(database: &Database) -> Self {
-        let appended = Arc::new(Notify::new());
-        if let Some(pool) = database.postgres() {
-            let pool = pool.clone();
-            let appended = appended.clone();
-            tokio::spawn(async move {
-                loop {
-                    match PgListener::connect_with(&pool).await {
-                        Ok(mut listener) => {
-                            if let Err(error) = listener.listen("switchboard_events").await {
-                                tracing::warn!(%error, "LISTEN switchboard_events failed");
-                            } else {
-                                while listener.recv().await.is_ok() {
-                                    appended.notify_waiters();
-                                }
-                            }
-                        }
-                        Err(error) => tracing::warn!(%error, "global log listener cannot connect"),
-                    }
-                    if pool.is_closed() {
-                        return;
-                    }
-                    tokio::time::sleep(Duration::from_secs(1)).await;
-                }
-            });
-        }
+        let signal = match database.postgres() {
+            Some(pool) => AppendSignal::postgres(pool),
+            None => AppendSignal::local(),
+        };
         Self {
             pool: database.any().clone(),
             backend: database.backend(),
-            appended,
+            signal,
         }
     }
 }
@@ -305,11 +282,11 @@ impl GlobalLog for SqlGlobalLog {
         })
     }
 
-    async fn wait_for_append(&self, timeout: Duration) {
-        let _ = tokio::time::timeout(timeout, self.appended.notified()).await;
+    fn appends(&self) -> watch::Receiver<u64> {
+        self.signal.subscribe()
     }
 
     fn notify_append(&self) {
-        self.appended.notify_waiters();
+        self.signal.appended();
     }
 }

@@ -1,6 +1,7 @@
 //! The event store: postgres-es for a `postgres://` `DATABASE_URL`, sqlite-es otherwise, both on
 //! the schema in `migrations/`, plus the global log reader and the read-model pool.
 
+mod append_signal;
 mod database;
 mod global_log;
 mod repository;

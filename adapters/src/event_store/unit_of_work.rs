@@ -12,7 +12,7 @@ use switchboard_application::ports::{
 
 use super::Database;
 
-/// One statement for every event of the unit (the `switchboard_events` NOTIFY fires once) that
+/// One statement for every event of the unit that
 /// inserts nothing unless every guarded stream (`$8..$10`) is still at its sequence.
 const POSTGRES_INSERT_EVENTS: &str = "
 INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata)

@@ -19,7 +19,7 @@ use poem_openapi::registry::{
     MetaMediaType, MetaResponse, MetaResponses, MetaSchema, MetaSchemaRef, Registry,
 };
 use poem_openapi::{ApiResponse, OpenApi};
-use switchboard_application::ports::{LogPosition, StoreError};
+use switchboard_application::ports::{wait_for_append, LogPosition, StoreError};
 use switchboard_application::AppError;
 use switchboard_domain::EventType;
 use switchboard_projections::delivery::envelope_of;
@@ -31,6 +31,7 @@ use crate::auth::ApiKey;
 use crate::problem::status::{AUTHENTICATED, BAD_REQUEST, NOT_FOUND};
 use crate::problem::{ApiError, Problems};
 use crate::state::AppState;
+use tokio::sync::watch;
 
 /// Keep-alive comment interval.
 const KEEP_ALIVE: Duration = Duration::from_secs(15);
@@ -143,6 +144,7 @@ struct Cursor {
     organization: Option<String>,
     at: LogPosition,
     ready: VecDeque<Envelope>,
+    appends: watch::Receiver<u64>,
 }
 
 /// The envelopes after `at` (of one organization, or all), forever.
@@ -152,6 +154,7 @@ fn envelopes(
     at: LogPosition,
 ) -> BoxStream<'static, Envelope> {
     let cursor = Cursor {
+        appends: state.log.appends(),
         state,
         organization,
         at,
@@ -162,9 +165,10 @@ fn envelopes(
             if let Some(next) = cursor.ready.pop_front() {
                 return Some((next, cursor));
             }
+            cursor.appends.borrow_and_update();
             match fill(&mut cursor).await {
                 Ok(true) => {}
-                Ok(false) => cursor.state.log.wait_for_append(IDLE_WAIT).await,
+                Ok(false) => wait_for_append(&mut cursor.appends, IDLE_WAIT).await,
                 Err(error) => {
                     tracing::warn!(%error, "live stream cannot read the log; ending it");
                     return None;

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use serde_json::Value;
+use tokio::sync::watch;
 
 use super::StoreError;
 
@@ -105,10 +106,20 @@ pub trait GlobalLog: Send + Sync {
     /// apply), for lag metrics and readiness.
     async fn backlog(&self, after: LogPosition) -> Result<Backlog, StoreError>;
 
-    /// Returns when new events may have been appended (PostgreSQL `LISTEN`, or an in-process
-    /// signal), or after `timeout`.
-    async fn wait_for_append(&self, timeout: Duration);
+    /// A counter that moves whenever events may have been appended: by this process (see
+    /// [`GlobalLog::notify_append`]) or, on PostgreSQL, by another (`LISTEN switchboard_events`).
+    /// A reader marks it seen (`borrow_and_update`) before it reads the log and then waits with
+    /// [`wait_for_append`], so an append that commits between its read and its wait still wakes
+    /// it.
+    fn appends(&self) -> watch::Receiver<u64>;
 
-    /// Signals in-process waiters that events were appended.
+    /// Tells this process's readers, and on PostgreSQL every other process, that events were
+    /// appended. Called after each commit; notifications to other processes are coalesced (at
+    /// most one `NOTIFY` in flight per process), never sent from inside the writing transaction.
     fn notify_append(&self);
+}
+
+/// Returns when `appends` moved since it was last marked seen, or after `timeout`.
+pub async fn wait_for_append(appends: &mut watch::Receiver<u64>, timeout: Duration) {
+    let _ = tokio::time::timeout(timeout, appends.changed()).await;
 }
