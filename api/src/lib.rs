@@ -9,6 +9,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod delivery;
+pub mod jobs;
 pub mod doctor;
 pub mod maintenance;
 pub mod metrics;

@@ -22,6 +22,7 @@ use tokio::task::JoinHandle;
 
 use crate::config::Settings;
 use crate::delivery::dispatcher;
+use crate::jobs::{Job, Leases};
 use crate::metrics::{
     metrics_endpoint, MeteredProvider, MeteredRepository, MeteredUnitOfWork, Metrics,
     RouteTemplates,
@@ -83,11 +84,10 @@ pub struct Application {
     provider_name: String,
     generated_key: bool,
     shutdown: watch::Sender<bool>,
+    stop_jobs: watch::Sender<bool>,
     server: JoinHandle<std::io::Result<()>>,
-    projector: JoinHandle<()>,
-    scheduler: JoinHandle<()>,
-    dispatcher: JoinHandle<()>,
-    read_cache: JoinHandle<()>,
+    jobs: Vec<JoinHandle<()>>,
+    state: Arc<AppState>,
     database: Database,
 }
 
@@ -186,21 +186,17 @@ impl Application {
             prices: settings.prices,
             sender: WebhookSender::new().map_err(StartupError::Sender)?,
             key_usage: crate::auth::KeyUsage::default(),
+            draining: std::sync::atomic::AtomicBool::new(false),
         });
 
         let (shutdown, shutdown_rx) = watch::channel(false);
-        let projector_task = tokio::spawn(projector.run(shutdown_rx.clone()));
-        let dispatcher_task = tokio::spawn(dispatcher::run(state.clone(), shutdown_rx.clone()));
-        let read_cache_task = tokio::spawn({
-            let (state, shutdown) = (state.clone(), shutdown_rx.clone());
+        let (stop_jobs, jobs_rx) = watch::channel(false);
+        let mut jobs = spawn_jobs(&state, &settings, &database, &metrics, &jobs_rx);
+        jobs.push(tokio::spawn({
+            // Per process, not leased: it invalidates this process's own caches.
+            let (state, shutdown) = (state.clone(), jobs_rx.clone());
             async move { state.app.follow_log(shutdown).await }
-        });
-        let scheduler_task = tokio::spawn(maintenance::run(
-            state.clone(),
-            settings.provisioning_timeout,
-            settings.maintenance_interval,
-            shutdown_rx.clone(),
-        ));
+        }));
 
         let api = openapi_service().server(format!("http://{addr}"));
         let spec_yaml = api.spec_yaml();
@@ -255,7 +251,7 @@ impl Application {
             middleware::webhook_bound::MAX_IN_FLIGHT_WEBHOOKS,
         ));
         let endpoint = routes
-            .data(state)
+            .data(state.clone())
             .around(move |next, req| {
                 crate::auth::policy::authorize(next, req, policy_state.clone())
             })
@@ -281,11 +277,10 @@ impl Application {
             provider_name: provider_name.to_string(),
             generated_key,
             shutdown,
+            stop_jobs,
             server,
-            projector: projector_task,
-            scheduler: scheduler_task,
-            dispatcher: dispatcher_task,
-            read_cache: read_cache_task,
+            jobs,
+            state,
             database,
         })
     }
@@ -310,15 +305,20 @@ impl Application {
         &self.provider_name
     }
 
-    /// Stops accepting requests, lets in-flight ones finish (≤ 10 s), stops the projector and
-    /// closes the database.
+    /// Graceful shutdown, in this order: `/health/ready` turns 503 (so a load balancer stops
+    /// sending traffic), the listener closes and in-flight requests finish (≤ 10 s), then the
+    /// background jobs stop and give their leases back (another replica takes over within
+    /// `LEASE_RETRY_MS`), and the database closes.
     pub async fn stop(self) {
+        self.state
+            .draining
+            .store(true, std::sync::atomic::Ordering::SeqCst);
         let _ = self.shutdown.send(true);
         let _ = self.server.await;
-        let _ = self.projector.await;
-        let _ = self.scheduler.await;
-        let _ = self.dispatcher.await;
-        let _ = self.read_cache.await;
+        let _ = self.stop_jobs.send(true);
+        for job in self.jobs {
+            let _ = job.await;
+        }
         self.database.close().await;
     }
 
@@ -328,6 +328,42 @@ impl Application {
         tracing::info!("shutting down");
         self.stop().await;
     }
+}
+
+/// Spawns each leased background job ([`crate::jobs`]); each runs only while this process
+/// holds its lease, until `shutdown`.
+fn spawn_jobs(
+    state: &Arc<AppState>,
+    settings: &Settings,
+    database: &Database,
+    metrics: &Arc<Metrics>,
+    shutdown: &watch::Receiver<bool>,
+) -> Vec<JoinHandle<()>> {
+    let leases = Leases {
+        database: database.clone(),
+        metrics: metrics.clone(),
+        retry: settings.lease_retry,
+        shutdown: shutdown.clone(),
+    };
+    let (timeout, interval) = (settings.provisioning_timeout, settings.maintenance_interval);
+    vec![
+        leases.spawn(Job::Projector, {
+            let projector = state.projector.clone();
+            move |stop| projector.clone().run(stop)
+        }),
+        leases.spawn(Job::Dispatcher, {
+            let state = state.clone();
+            move |stop| dispatcher::run(state.clone(), stop)
+        }),
+        leases.spawn(Job::Reconciler, {
+            let state = state.clone();
+            move |stop| maintenance::reconciler(state.clone(), timeout, interval, stop)
+        }),
+        leases.spawn(Job::QuotaReset, {
+            let state = state.clone();
+            move |stop| maintenance::quota_reset(state.clone(), interval, stop)
+        }),
+    ]
 }
 
 async fn shutdown_signal() {

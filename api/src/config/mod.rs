@@ -61,6 +61,10 @@ pub struct Settings {
     /// `MAINTENANCE_INTERVAL_SECS` (default 60, at least 1): the pause between two passes of
     /// background maintenance (quota resets, provisioning reconciliation); one runs at start-up.
     pub maintenance_interval: std::time::Duration,
+    /// `LEASE_RETRY_MS` (default 1000, at most 60000): how often a process that does not own a
+    /// background job tries to take its lease (PostgreSQL only), so the takeover after an
+    /// owner dies is within about this long.
+    pub lease_retry: std::time::Duration,
     /// `LOG_FORMAT`: `text` (default) or `json` (JSON lines).
     pub log_format: LogFormat,
     /// Delivery to organizations' endpoints.
@@ -223,6 +227,7 @@ impl Settings {
                 .transpose()?,
             provisioning_timeout: seconds(&get, "PROVISIONING_TIMEOUT_SECS", 300, 0)?,
             maintenance_interval: seconds(&get, "MAINTENANCE_INTERVAL_SECS", 60, 1)?,
+            lease_retry: millis(&get, "LEASE_RETRY_MS", 1_000, 60_000)?,
             log_format,
             prices: prices(&get)?,
             sandbox: get("SANDBOX")

@@ -1,0 +1,63 @@
+//! Background jobs and who runs them: each job runs in one process at a time, the holder of its
+//! lease ([`switchboard_adapters::lease`]); the others retry the lease every `LEASE_RETRY_MS`
+//! and take over within about that long when the owner stops or dies. On SQLite the one
+//! process owns every job.
+//!
+//! Not leased, because each process needs its own: the read-cache tail (it invalidates this
+//! process's caches) and request handling.
+
+mod leased;
+
+pub use leased::{run_leased, Leases};
+
+use crate::metrics::Metrics;
+
+/// A leased background job.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Job {
+    /// Feeds every projection from the global log (read models, delivery outbox, audit chain).
+    Projector,
+    /// Posts due deliveries to organizations' endpoints.
+    Dispatcher,
+    /// Completes, compensates or expires provisioning requests against the provider's list.
+    Reconciler,
+    /// Records `QuotaReset` for organizations entering a new billing period.
+    QuotaReset,
+}
+
+impl Job {
+    /// Every job.
+    pub const ALL: [Job; 4] = [
+        Job::Projector,
+        Job::Dispatcher,
+        Job::Reconciler,
+        Job::QuotaReset,
+    ];
+
+    /// The `job` label: `projector`, `dispatcher`, `reconciler` or `quota_reset`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Job::Projector => "projector",
+            Job::Dispatcher => "dispatcher",
+            Job::Reconciler => "reconciler",
+            Job::QuotaReset => "quota_reset",
+        }
+    }
+
+    /// The lease's lock object: part of the persisted contract between versions running side
+    /// by side during a rolling upgrade, so never renumber.
+    fn lock_object(self) -> i32 {
+        match self {
+            Job::Projector => 1,
+            Job::Dispatcher => 2,
+            Job::Reconciler => 3,
+            Job::QuotaReset => 4,
+        }
+    }
+
+    /// Whether this process owns the job now (from the `switchboard_job_owned` gauge, which
+    /// [`run_leased`] keeps).
+    pub fn owned(self, metrics: &Metrics) -> bool {
+        metrics.jobs_owned.with_label_values(&[self.name()]).get() == 1
+    }
+}
