@@ -82,7 +82,9 @@ async fn caught_up(state: &AppState) {
     };
     match state.projector.wait_for(head, CATCH_UP_WAIT).await {
         Ok(true) => {}
-        Ok(false) => tracing::warn!("read models are behind the log; maintenance reads them anyway"),
+        Ok(false) => {
+            tracing::warn!("read models are behind the log; maintenance reads them anyway")
+        }
         Err(error) => tracing::warn!(%error, "cannot read the projection checkpoints"),
     }
 }

@@ -88,6 +88,7 @@ pub struct Application {
     server: JoinHandle<std::io::Result<()>>,
     jobs: Vec<JoinHandle<()>>,
     state: Arc<AppState>,
+    drain: Duration,
     database: Database,
 }
 
@@ -281,6 +282,7 @@ impl Application {
             server,
             jobs,
             state,
+            drain: settings.shutdown_drain,
             database,
         })
     }
@@ -322,10 +324,15 @@ impl Application {
         self.database.close().await;
     }
 
-    /// Serves until SIGTERM or Ctrl-C, then stops gracefully.
+    /// Serves until SIGTERM or Ctrl-C, then stops gracefully: `/health/ready` answers 503 at
+    /// once, requests are still served for `SHUTDOWN_DRAIN_MS`, then [`Application::stop`].
     pub async fn run_until_stopped(self) {
         shutdown_signal().await;
-        tracing::info!("shutting down");
+        tracing::info!(drain = ?self.drain, "shutting down: not ready any more");
+        self.state
+            .draining
+            .store(true, std::sync::atomic::Ordering::SeqCst);
+        tokio::time::sleep(self.drain).await;
         self.stop().await;
     }
 }
