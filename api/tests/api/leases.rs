@@ -73,3 +73,40 @@ async fn on_sqlite_the_one_process_always_holds_every_lease() {
     database.close().await;
     test_database.drop_database().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_whose_lease_connection_drops_stops_the_job_and_takes_it_again() {
+    let Some(app) = crate::helpers::TestApp::spawn(crate::helpers::Backend::Postgres).await else {
+        return;
+    };
+    let owns_projector = || async {
+        let ready = crate::helpers::body(app.get("/health/ready").await).await;
+        ready["jobs"]["projector"] == true
+    };
+    assert!(
+        app.wait_for(owns_projector).await,
+        "the only server owns the projector"
+    );
+
+    // The lease's session is killed under it (a failover, a network cut, an administrator).
+    let mut admin = PgConnection::connect(&app.database_url).await.unwrap();
+    let killed: i64 = sqlx::query_scalar(
+        "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity \
+         WHERE datname = current_database() AND application_name = 'switchboard lease projector'",
+    )
+    .fetch_one(&mut admin)
+    .await
+    .unwrap();
+    assert_eq!(killed, 1);
+    let stopped = app.wait_for(|| async { !owns_projector().await }).await;
+    assert!(
+        stopped,
+        "the server noticed the lost lease and stopped the projector"
+    );
+    assert!(
+        app.wait_for(owns_projector).await,
+        "and took the lease again"
+    );
+    admin.close().await.unwrap();
+    app.finish().await;
+}
