@@ -21,8 +21,6 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::config::Settings;
-use crate::delivery::dispatcher;
-use crate::jobs::{Job, Leases};
 use crate::metrics::{
     metrics_endpoint, MeteredProvider, MeteredRepository, MeteredUnitOfWork, Metrics,
     RouteTemplates,
@@ -31,7 +29,7 @@ use crate::provider_health::ProviderHealth;
 use crate::resources::PROVIDER_CHECK_TTL;
 use crate::resources::{apis, Apis};
 use crate::state::AppState;
-use crate::{maintenance, middleware, provider, webhooks};
+use crate::{middleware, provider, webhooks};
 
 /// The OpenAPI service for `/v1` and `/health`.
 pub fn openapi_service() -> OpenApiService<Apis, ()> {
@@ -192,7 +190,7 @@ impl Application {
 
         let (shutdown, shutdown_rx) = watch::channel(false);
         let (stop_jobs, jobs_rx) = watch::channel(false);
-        let mut jobs = spawn_jobs(&state, &settings, &database, &metrics, &jobs_rx);
+        let mut jobs = crate::jobs::spawn_all(&state, &settings, &database, &metrics, &jobs_rx);
         jobs.push(tokio::spawn({
             // Per process, not leased: it invalidates this process's own caches.
             let (state, shutdown) = (state.clone(), jobs_rx.clone());
@@ -335,42 +333,6 @@ impl Application {
         tokio::time::sleep(self.drain).await;
         self.stop().await;
     }
-}
-
-/// Spawns each leased background job ([`crate::jobs`]); each runs only while this process
-/// holds its lease, until `shutdown`.
-fn spawn_jobs(
-    state: &Arc<AppState>,
-    settings: &Settings,
-    database: &Database,
-    metrics: &Arc<Metrics>,
-    shutdown: &watch::Receiver<bool>,
-) -> Vec<JoinHandle<()>> {
-    let leases = Leases {
-        database: database.clone(),
-        metrics: metrics.clone(),
-        retry: settings.lease_retry,
-        shutdown: shutdown.clone(),
-    };
-    let (timeout, interval) = (settings.provisioning_timeout, settings.maintenance_interval);
-    vec![
-        leases.spawn(Job::Projector, {
-            let projector = state.projector.clone();
-            move |stop| projector.clone().run(stop)
-        }),
-        leases.spawn(Job::Dispatcher, {
-            let state = state.clone();
-            move |stop| dispatcher::run(state.clone(), stop)
-        }),
-        leases.spawn(Job::Reconciler, {
-            let state = state.clone();
-            move |stop| maintenance::reconciler(state.clone(), timeout, interval, stop)
-        }),
-        leases.spawn(Job::QuotaReset, {
-            let state = state.clone();
-            move |stop| maintenance::quota_reset(state.clone(), interval, stop)
-        }),
-    ]
 }
 
 async fn shutdown_signal() {

@@ -45,12 +45,15 @@ pub enum LeaseError {
 
 enum Backing {
     /// A session advisory lock on a dedicated PostgreSQL connection.
-    Postgres {
-        options: PgConnectOptions,
-        connection: Option<PgConnection>,
-    },
+    Postgres(Box<Session>),
     /// Always granted (SQLite: one process).
     Granted,
+}
+
+/// The lease's own connection (opened on first use, and again after a failure).
+struct Session {
+    options: PgConnectOptions,
+    connection: Option<PgConnection>,
 }
 
 /// One job's lease, as seen by this process: taken with [`JobLease::try_acquire`], checked with
@@ -67,12 +70,12 @@ impl JobLease {
     /// named `job` (shown as the lease connection's `application_name`), on `database`.
     pub fn new(database: &Database, job: &'static str, object: i32) -> Self {
         let backing = match database.postgres() {
-            Some(pool) => Backing::Postgres {
+            Some(pool) => Backing::Postgres(Box::new(Session {
                 options: (*pool.connect_options())
                     .clone()
                     .application_name(&format!("switchboard lease {job}")),
                 connection: None,
-            },
+            })),
             None => Backing::Granted,
         };
         Self {
@@ -102,14 +105,14 @@ impl JobLease {
             return Ok(true);
         }
         let object = self.object;
-        let Backing::Postgres {
-            options,
-            connection,
-        } = &mut self.backing
-        else {
+        let Backing::Postgres(session) = &mut self.backing else {
             self.held = true;
             return Ok(true);
         };
+        let Session {
+            options,
+            connection,
+        } = session.as_mut();
         let result = bounded(async {
             if connection.is_none() {
                 *connection = Some(PgConnection::connect_with(options).await?);
@@ -142,9 +145,10 @@ impl JobLease {
             return false;
         }
         let object = self.object;
-        let Backing::Postgres { connection, .. } = &mut self.backing else {
+        let Backing::Postgres(session) = &mut self.backing else {
             return true;
         };
+        let connection = &mut session.connection;
         let Some(conn) = connection.as_mut() else {
             self.held = false;
             return false;
@@ -177,7 +181,8 @@ impl JobLease {
         }
         self.held = false;
         let object = self.object;
-        if let Backing::Postgres { connection, .. } = &mut self.backing {
+        if let Backing::Postgres(session) = &mut self.backing {
+            let connection = &mut session.connection;
             let Some(conn) = connection.as_mut() else {
                 return;
             };

@@ -10,7 +10,17 @@ mod leased;
 
 pub use leased::{run_leased, Leases};
 
+use std::sync::Arc;
+
+use switchboard_adapters::event_store::Database;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+use crate::config::Settings;
+use crate::delivery::dispatcher;
+use crate::maintenance;
 use crate::metrics::Metrics;
+use crate::state::AppState;
 
 /// A leased background job.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -60,4 +70,40 @@ impl Job {
     pub fn owned(self, metrics: &Metrics) -> bool {
         metrics.jobs_owned.with_label_values(&[self.name()]).get() == 1
     }
+}
+
+/// Spawns each leased background job; each runs only while this process
+/// holds its lease, until `shutdown`.
+pub fn spawn_all(
+    state: &Arc<AppState>,
+    settings: &Settings,
+    database: &Database,
+    metrics: &Arc<Metrics>,
+    shutdown: &watch::Receiver<bool>,
+) -> Vec<JoinHandle<()>> {
+    let leases = Leases {
+        database: database.clone(),
+        metrics: metrics.clone(),
+        retry: settings.lease_retry,
+        shutdown: shutdown.clone(),
+    };
+    let (timeout, interval) = (settings.provisioning_timeout, settings.maintenance_interval);
+    vec![
+        leases.spawn(Job::Projector, {
+            let projector = state.projector.clone();
+            move |stop| projector.clone().run(stop)
+        }),
+        leases.spawn(Job::Dispatcher, {
+            let state = state.clone();
+            move |stop| dispatcher::run(state.clone(), stop)
+        }),
+        leases.spawn(Job::Reconciler, {
+            let state = state.clone();
+            move |stop| maintenance::reconciler(state.clone(), timeout, interval, stop)
+        }),
+        leases.spawn(Job::QuotaReset, {
+            let state = state.clone();
+            move |stop| maintenance::quota_reset(state.clone(), interval, stop)
+        }),
+    ]
 }

@@ -16,7 +16,10 @@ use serde_json::json;
 use switchboard_adapters::test_database::{TestBackend, TestDatabase};
 
 use crate::helpers::{body, API_KEY};
-use support::{owner_of, wait_for_owners, webhook, FakeTwilio, Replica};
+use support::{
+    count, create_org, form, list_calls_in, owner_of, provision, wait_count, wait_for_owners,
+    webhook, FakeTwilio, Replica,
+};
 
 /// The jobs a SIGKILLed owner hands over.
 const JOBS: [&str; 4] = ["projector", "dispatcher", "reconciler", "quota_reset"];
@@ -248,68 +251,4 @@ async fn three_replicas_share_the_work_and_survive_their_owners_being_killed() {
     pool.close().await;
     drop(replicas);
     database.drop_database().await;
-}
-
-fn form(i: usize, to: &str) -> Vec<(String, String)> {
-    [
-        ("MessageSid", format!("SM{:032x}", 0xc1u64 << 40 | i as u64)),
-        ("From", format!("+1555300{i:04}")),
-        ("To", to.to_string()),
-        ("Body", format!("hello {i}")),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_string(), v))
-    .collect()
-}
-
-async fn list_calls_in(twilio: &FakeTwilio, window: Duration) -> u64 {
-    let before = twilio.list_calls();
-    tokio::time::sleep(window).await;
-    twilio.list_calls() - before
-}
-
-async fn create_org(request: reqwest::RequestBuilder, name: &str, plan: &str) -> String {
-    let created = body(
-        request
-            .json(&json!({"name": name, "plan": plan}))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
-    created["id"]
-        .as_str()
-        .unwrap_or_else(|| panic!("{created}"))
-        .to_string()
-}
-
-async fn provision(request: reqwest::RequestBuilder) -> String {
-    let bought = body(
-        request
-            .json(&json!({"area_code": "415"}))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
-    bought["phone_number"]
-        .as_str()
-        .unwrap_or_else(|| panic!("{bought}"))
-        .to_string()
-}
-
-async fn count(pool: &sqlx::PgPool, sql: &str) -> i64 {
-    sqlx::query_scalar(sql).fetch_one(pool).await.unwrap()
-}
-
-/// Polls `sql` until it reaches `expected` or 20 s pass; returns the last count.
-async fn wait_count(pool: &sqlx::PgPool, sql: &str, expected: i64) -> i64 {
-    let deadline = std::time::Instant::now() + Duration::from_secs(20);
-    loop {
-        let n = count(pool, sql).await;
-        if n >= expected || std::time::Instant::now() > deadline {
-            return n;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
 }

@@ -9,7 +9,9 @@ use std::time::{Duration, Instant};
 use poem::listener::TcpAcceptor;
 use poem::{Endpoint, EndpointExt, Route, Server};
 use secrecy::ExposeSecret;
-use serde_json::Value;
+use serde_json::{json, Value};
+
+use crate::helpers::body;
 use switchboard_adapters::sandbox::{Sandbox, SandboxConfig, SANDBOX_PATH_PREFIX};
 use switchboard_adapters::twilio::compute_signature;
 
@@ -211,5 +213,70 @@ pub async fn webhook(
         assert!(Instant::now() < deadline, "webhook {form:?} never answered");
         at += 1;
         tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// Customer `i`'s inbound message to `to`, as Twilio posts it.
+pub fn form(i: usize, to: &str) -> Vec<(String, String)> {
+    [
+        ("MessageSid", format!("SM{:032x}", 0xc1u64 << 40 | i as u64)),
+        ("From", format!("+1555300{i:04}")),
+        ("To", to.to_string()),
+        ("Body", format!("hello {i}")),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect()
+}
+
+pub async fn list_calls_in(twilio: &FakeTwilio, window: Duration) -> u64 {
+    let before = twilio.list_calls();
+    tokio::time::sleep(window).await;
+    twilio.list_calls() - before
+}
+
+pub async fn create_org(request: reqwest::RequestBuilder, name: &str, plan: &str) -> String {
+    let created = body(
+        request
+            .json(&json!({"name": name, "plan": plan}))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    created["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{created}"))
+        .to_string()
+}
+
+pub async fn provision(request: reqwest::RequestBuilder) -> String {
+    let bought = body(
+        request
+            .json(&json!({"area_code": "415"}))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    bought["phone_number"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{bought}"))
+        .to_string()
+}
+
+pub async fn count(pool: &sqlx::PgPool, sql: &str) -> i64 {
+    sqlx::query_scalar(sql).fetch_one(pool).await.unwrap()
+}
+
+/// Polls `sql` until it reaches `expected` or 20 s pass; returns the last count.
+pub async fn wait_count(pool: &sqlx::PgPool, sql: &str, expected: i64) -> i64 {
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let n = count(pool, sql).await;
+        if n >= expected || std::time::Instant::now() > deadline {
+            return n;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
