@@ -37,7 +37,8 @@ async fn one_process_holds_a_lease_until_it_releases_it_or_its_session_dies() {
     let mut admin = PgConnection::connect(test_database.url()).await.unwrap();
     let killed: i64 = sqlx::query_scalar(
         "SELECT count(pg_terminate_backend(pid)) FROM pg_locks \
-         WHERE locktype = 'advisory' AND classid = $1::int::oid AND objid = 99",
+         WHERE locktype = 'advisory' AND classid = $1::int::oid AND objid = 99 \
+         AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
     )
     .bind(LOCK_CLASS)
     .fetch_one(&mut admin)
