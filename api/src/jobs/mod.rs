@@ -72,8 +72,9 @@ impl Job {
     }
 }
 
-/// Spawns each leased background job; each runs only while this process
-/// holds its lease, until `shutdown`.
+/// Spawns the four leased jobs of this process (projector, dispatcher, reconciler, quota reset,
+/// with the intervals in `settings`); each runs only while this process holds its lease, and
+/// every task ends once `shutdown` turns true (after giving its lease back).
 pub fn spawn_all(
     state: &Arc<AppState>,
     settings: &Settings,
