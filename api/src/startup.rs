@@ -21,7 +21,6 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::config::Settings;
-use crate::delivery::dispatcher;
 use crate::metrics::{
     metrics_endpoint, MeteredProvider, MeteredRepository, MeteredUnitOfWork, Metrics,
     RouteTemplates,
@@ -30,7 +29,7 @@ use crate::provider_health::ProviderHealth;
 use crate::resources::PROVIDER_CHECK_TTL;
 use crate::resources::{apis, Apis};
 use crate::state::AppState;
-use crate::{maintenance, middleware, provider, webhooks};
+use crate::{middleware, provider, webhooks};
 
 /// The OpenAPI service for `/v1` and `/health`.
 pub fn openapi_service() -> OpenApiService<Apis, ()> {
@@ -83,11 +82,11 @@ pub struct Application {
     provider_name: String,
     generated_key: bool,
     shutdown: watch::Sender<bool>,
+    stop_jobs: watch::Sender<bool>,
     server: JoinHandle<std::io::Result<()>>,
-    projector: JoinHandle<()>,
-    scheduler: JoinHandle<()>,
-    dispatcher: JoinHandle<()>,
-    read_cache: JoinHandle<()>,
+    jobs: Vec<JoinHandle<()>>,
+    state: Arc<AppState>,
+    drain: Duration,
     database: Database,
 }
 
@@ -186,21 +185,17 @@ impl Application {
             prices: settings.prices,
             sender: WebhookSender::new().map_err(StartupError::Sender)?,
             key_usage: crate::auth::KeyUsage::default(),
+            draining: std::sync::atomic::AtomicBool::new(false),
         });
 
         let (shutdown, shutdown_rx) = watch::channel(false);
-        let projector_task = tokio::spawn(projector.run(shutdown_rx.clone()));
-        let dispatcher_task = tokio::spawn(dispatcher::run(state.clone(), shutdown_rx.clone()));
-        let read_cache_task = tokio::spawn({
-            let (state, shutdown) = (state.clone(), shutdown_rx.clone());
+        let (stop_jobs, jobs_rx) = watch::channel(false);
+        let mut jobs = crate::jobs::spawn_all(&state, &settings, &database, &metrics, &jobs_rx);
+        jobs.push(tokio::spawn({
+            // Per process, not leased: it invalidates this process's own caches.
+            let (state, shutdown) = (state.clone(), jobs_rx.clone());
             async move { state.app.follow_log(shutdown).await }
-        });
-        let scheduler_task = tokio::spawn(maintenance::run(
-            state.clone(),
-            settings.provisioning_timeout,
-            settings.maintenance_interval,
-            shutdown_rx.clone(),
-        ));
+        }));
 
         let api = openapi_service().server(format!("http://{addr}"));
         let spec_yaml = api.spec_yaml();
@@ -255,7 +250,7 @@ impl Application {
             middleware::webhook_bound::MAX_IN_FLIGHT_WEBHOOKS,
         ));
         let endpoint = routes
-            .data(state)
+            .data(state.clone())
             .around(move |next, req| {
                 crate::auth::policy::authorize(next, req, policy_state.clone())
             })
@@ -281,11 +276,11 @@ impl Application {
             provider_name: provider_name.to_string(),
             generated_key,
             shutdown,
+            stop_jobs,
             server,
-            projector: projector_task,
-            scheduler: scheduler_task,
-            dispatcher: dispatcher_task,
-            read_cache: read_cache_task,
+            jobs,
+            state,
+            drain: settings.shutdown_drain,
             database,
         })
     }
@@ -310,22 +305,32 @@ impl Application {
         &self.provider_name
     }
 
-    /// Stops accepting requests, lets in-flight ones finish (≤ 10 s), stops the projector and
-    /// closes the database.
+    /// Graceful shutdown, in this order: `/health/ready` turns 503 (so a load balancer stops
+    /// sending traffic), the listener closes and in-flight requests finish (≤ 10 s), then the
+    /// background jobs stop and give their leases back (another replica takes over within
+    /// `LEASE_RETRY_MS`), and the database closes.
     pub async fn stop(self) {
+        self.state
+            .draining
+            .store(true, std::sync::atomic::Ordering::SeqCst);
         let _ = self.shutdown.send(true);
         let _ = self.server.await;
-        let _ = self.projector.await;
-        let _ = self.scheduler.await;
-        let _ = self.dispatcher.await;
-        let _ = self.read_cache.await;
+        let _ = self.stop_jobs.send(true);
+        for job in self.jobs {
+            let _ = job.await;
+        }
         self.database.close().await;
     }
 
-    /// Serves until SIGTERM or Ctrl-C, then stops gracefully.
+    /// Serves until SIGTERM or Ctrl-C, then stops gracefully: `/health/ready` answers 503 at
+    /// once, requests are still served for `SHUTDOWN_DRAIN_MS`, then [`Application::stop`].
     pub async fn run_until_stopped(self) {
         shutdown_signal().await;
-        tracing::info!("shutting down");
+        tracing::info!(drain = ?self.drain, "shutting down: not ready any more");
+        self.state
+            .draining
+            .store(true, std::sync::atomic::Ordering::SeqCst);
+        tokio::time::sleep(self.drain).await;
         self.stop().await;
     }
 }

@@ -48,4 +48,7 @@ pub struct AppState {
     pub key_usage: crate::auth::KeyUsage,
     /// Posts signed deliveries (the dispatcher and the responder share its connection pool).
     pub sender: WebhookSender,
+    /// Set when graceful shutdown begins: `/health/ready` answers 503 from then on, before
+    /// in-flight requests finish and the job leases are given back.
+    pub draining: std::sync::atomic::AtomicBool,
 }

@@ -116,27 +116,35 @@ impl Projector {
     /// # Errors
     /// [`ProjectorError`]; the failed batch is rolled back and retried on the next call.
     pub async fn catch_up(&self) -> Result<u64, ProjectorError> {
+        self.catch_up_unless(&watch::channel(false).1).await
+    }
+
+    /// As [`Projector::catch_up`], stopping between two batches once `stop` is true (so a
+    /// projector that lost its lease stops within one batch).
+    async fn catch_up_unless(&self, stop: &watch::Receiver<bool>) -> Result<u64, ProjectorError> {
         self.ensure_checkpoints().await?;
         let mut applied = 0;
-        loop {
+        while !*stop.borrow() {
             let mut conn = self.pool.acquire().await?;
             let n = batch::apply_next(&mut conn, self.log.as_ref(), &self.projections, None, BATCH)
                 .await?;
             applied += n;
             if n < u64::from(BATCH) {
-                return Ok(applied);
+                break;
             }
         }
+        Ok(applied)
     }
 
-    /// Runs until `shutdown` turns true: catches up, then waits for new events (a notification,
-    /// or at most 500 ms); an append during a catch-up is
-    /// never missed, since the append counter is marked seen before each one). Errors are logged and retried after a pause.
+    /// Runs until `shutdown` turns true (checked between batches): catches up, then waits for
+    /// new events (a notification, or at most 500 ms). An append during a catch-up is never
+    /// missed: the append counter is marked seen before each one. Errors are logged and retried
+    /// after a pause.
     pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
         let mut appends = self.log.appends();
         loop {
             appends.borrow_and_update();
-            if let Err(error) = self.catch_up().await {
+            if let Err(error) = self.catch_up_unless(&shutdown).await {
                 tracing::error!(%error, "projector batch failed; retrying");
                 tokio::time::sleep(Duration::from_secs(1)).await;
             }

@@ -61,6 +61,15 @@ pub struct Settings {
     /// `MAINTENANCE_INTERVAL_SECS` (default 60, at least 1): the pause between two passes of
     /// background maintenance (quota resets, provisioning reconciliation); one runs at start-up.
     pub maintenance_interval: std::time::Duration,
+    /// `LEASE_RETRY_MS` (default 1000, at most 60000): how often a process that does not own a
+    /// background job tries to take its lease (PostgreSQL only), so the takeover after an
+    /// owner dies is within about this long.
+    pub lease_retry: std::time::Duration,
+    /// `SHUTDOWN_DRAIN_MS` (default 0, at most 60000): on SIGTERM, how long the server keeps
+    /// serving with `/health/ready` answering 503 before it closes its listener, so a load
+    /// balancer that probes readiness stops sending traffic first (set it above the probe
+    /// interval; 0 closes at once, for proxies that retry refused connections elsewhere).
+    pub shutdown_drain: std::time::Duration,
     /// `LOG_FORMAT`: `text` (default) or `json` (JSON lines).
     pub log_format: LogFormat,
     /// Delivery to organizations' endpoints.
@@ -223,6 +232,11 @@ impl Settings {
                 .transpose()?,
             provisioning_timeout: seconds(&get, "PROVISIONING_TIMEOUT_SECS", 300, 0)?,
             maintenance_interval: seconds(&get, "MAINTENANCE_INTERVAL_SECS", 60, 1)?,
+            lease_retry: millis(&get, "LEASE_RETRY_MS", 1_000, 60_000)?,
+            shutdown_drain: match get("SHUTDOWN_DRAIN_MS").as_deref().map(str::trim) {
+                None | Some("0") => std::time::Duration::ZERO,
+                Some(_) => millis(&get, "SHUTDOWN_DRAIN_MS", 0, 60_000)?,
+            },
             log_format,
             prices: prices(&get)?,
             sandbox: get("SANDBOX")

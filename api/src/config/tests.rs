@@ -203,6 +203,31 @@ fn the_maintenance_interval_defaults_to_a_minute_and_is_never_zero() {
 }
 
 #[test]
+fn the_lease_retry_defaults_to_a_second_and_the_drain_to_none() {
+    use std::time::Duration;
+    let s = settings(&[]).unwrap();
+    assert_eq!(s.lease_retry, Duration::from_secs(1));
+    assert_eq!(s.shutdown_drain, Duration::ZERO);
+    let s = settings(&[("LEASE_RETRY_MS", "250"), ("SHUTDOWN_DRAIN_MS", "5000")]).unwrap();
+    assert_eq!(s.lease_retry, Duration::from_millis(250));
+    assert_eq!(s.shutdown_drain, Duration::from_secs(5));
+    assert_eq!(
+        settings(&[("SHUTDOWN_DRAIN_MS", "0")])
+            .unwrap()
+            .shutdown_drain,
+        Duration::ZERO
+    );
+    for (key, bad) in [
+        ("LEASE_RETRY_MS", "0"),
+        ("LEASE_RETRY_MS", "1s"),
+        ("SHUTDOWN_DRAIN_MS", "70000"),
+    ] {
+        let error = error_of(&[(key, bad)]);
+        assert!(error.starts_with(key), "{error}");
+    }
+}
+
+#[test]
 fn delivery_settings_default_to_the_documented_schedule() {
     let s = settings(&[]).unwrap();
     assert_eq!(s.delivery.retry_schedule.len(), 10);

@@ -1,7 +1,7 @@
 //! `/metrics` in the Prometheus text exposition format (version 0.0.4): HTTP requests by route
 //! template and status with latency histograms, webhooks by outcome, provider calls by operation
-//! and result with latency, projection lag per projection (events and seconds), and events
-//! appended by type. Each server owns its registry, so several servers in one process (tests)
+//! and result with latency, projection lag per projection (events and seconds), events
+//! appended by type, and the background jobs this process owns. Each server owns its registry, so several servers in one process (tests)
 //! never share counters.
 
 mod endpoint;
@@ -56,6 +56,9 @@ pub struct Metrics {
     pub projection_lag_events: IntGaugeVec,
     /// `switchboard_projection_lag_seconds{projection}`: age of the oldest unapplied event.
     pub projection_lag_seconds: GaugeVec,
+    /// `switchboard_job_owned{job}`: 1 while this process holds the job's lease and runs it
+    /// (`projector`, `dispatcher`, `reconciler`, `quota_reset`), else 0.
+    pub jobs_owned: IntGaugeVec,
 }
 
 impl Metrics {
@@ -136,9 +139,18 @@ impl Metrics {
             &["projection"],
         )
         .expect("valid metric");
+        let jobs_owned = IntGaugeVec::new(
+            Opts::new(
+                "switchboard_job_owned",
+                "1 while this process holds a background job's lease and runs it, else 0.",
+            ),
+            &["job"],
+        )
+        .expect("valid metric");
         for gauge in [
             Box::new(projection_lag_events.clone()) as Box<dyn prometheus::core::Collector>,
             Box::new(projection_lag_seconds.clone()),
+            Box::new(jobs_owned.clone()),
         ] {
             registry.register(gauge).expect("registered once");
         }
@@ -155,6 +167,7 @@ impl Metrics {
             events_appended,
             projection_lag_events,
             projection_lag_seconds,
+            jobs_owned,
         }
     }
 

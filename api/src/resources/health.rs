@@ -1,6 +1,7 @@
 //! Health, unauthenticated: `GET /health` (database and provider status, version, uptime),
-//! `GET /health/live` (the process answers) and `GET /health/ready` (database reachable,
-//! migrations applied, projections caught up within [`READY_MAX_LAG`]). None of them calls the
+//! `GET /health/live` (the process answers) and `GET /health/ready` (not shutting down, database
+//! reachable, migrations applied, projections caught up within [`READY_MAX_LAG`]). Both `/health`
+//! and `/health/ready` show which background jobs this process owns. None of them calls the
 //! provider per request: the provider check is cached for [`PROVIDER_CHECK_TTL`].
 
 use std::sync::Arc;
@@ -10,6 +11,7 @@ use poem::web::Data;
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Enum, Object, OpenApi};
 
+use super::jobs_owned::JobsOwned;
 use super::types::Described;
 use super::ApiTags;
 use crate::state::AppState;
@@ -67,6 +69,8 @@ pub struct Health {
     pub database: Described<DependencyStatus>,
     /// The telephony provider, as last checked (at most once a minute).
     pub provider: Described<DependencyStatus>,
+    /// The background jobs this process runs now.
+    pub jobs: Described<JobsOwned>,
 }
 
 /// The process answers.
@@ -100,15 +104,19 @@ pub struct ProjectionStatus {
 /// Readiness and what it was decided from.
 #[derive(Debug, Object)]
 pub struct Readiness {
-    /// `ready` when the database answers, no migration is pending and every projection is
-    /// within the lag bound (10 s).
+    /// `ready` when the process is not shutting down, the database answers, no migration is
+    /// pending and every projection is within the lag bound (10 s).
     pub status: Described<ReadyState>,
+    /// Graceful shutdown has begun: in-flight requests finish, new ones belong elsewhere.
+    pub shutting_down: bool,
     /// The event store.
     pub database: Described<DependencyStatus>,
     /// Migrations not yet applied to the database (0 when up to date).
     pub pending_migrations: u32,
     /// Each projection's lag.
     pub projections: Vec<ProjectionStatus>,
+    /// The background jobs this process runs now.
+    pub jobs: Described<JobsOwned>,
 }
 
 #[derive(ApiResponse)]
@@ -183,6 +191,7 @@ impl HealthApi {
             uptime_seconds: state.started_at.elapsed().as_secs(),
             database: Described(database),
             provider: Described(provider),
+            jobs: Described(JobsOwned::now(&state.metrics)),
         };
         if healthy {
             HealthResponse::Ok(Json(health))
@@ -199,9 +208,10 @@ impl HealthApi {
         }))
     }
 
-    /// Readiness: database reachable, migrations applied, projections caught up
+    /// Readiness: not shutting down, database reachable, migrations applied, projections caught up
     #[oai(path = "/health/ready", method = "get", operation_id = "healthReady")]
     async fn ready(&self, state: Data<&Arc<AppState>>) -> ReadyResponse {
+        let shutting_down = state.draining.load(std::sync::atomic::Ordering::SeqCst);
         let database = database_check(&state).await;
         let pending = tokio::time::timeout(CHECK_TIMEOUT, state.database.pending_migrations())
             .await
@@ -215,7 +225,8 @@ impl HealthApi {
             lags.iter()
                 .all(|lag| lag.seconds <= READY_MAX_LAG.as_secs_f64())
         });
-        let ready = database.status.0 == DependencyState::Ok
+        let ready = !shutting_down
+            && database.status.0 == DependencyState::Ok
             && pending.as_ref().is_some_and(Vec::is_empty)
             && caught_up;
         let readiness = Readiness {
@@ -224,6 +235,7 @@ impl HealthApi {
             } else {
                 ReadyState::NotReady
             }),
+            shutting_down,
             database: Described(database),
             pending_migrations: pending
                 .map_or(u32::MAX, |n| u32::try_from(n.len()).unwrap_or(u32::MAX)),
@@ -236,6 +248,7 @@ impl HealthApi {
                     lag_seconds: lag.seconds,
                 })
                 .collect(),
+            jobs: Described(JobsOwned::now(&state.metrics)),
         };
         if ready {
             ReadyResponse::Ready(Json(readiness))

@@ -13,6 +13,7 @@ mod envelope_dtos;
 mod event_dtos;
 mod events;
 mod health;
+mod jobs_owned;
 mod messages;
 mod numbers;
 mod organizations;
