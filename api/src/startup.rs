@@ -3,11 +3,10 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use poem::listener::TcpAcceptor;
 use poem::middleware::Cors;
-use poem::{EndpointExt, Route, Server};
+use poem::{EndpointExt, Route};
 use poem_openapi::OpenApiService;
 use secrecy::{ExposeSecret, SecretString};
 use switchboard_adapters::delivery::WebhookSender;
@@ -26,6 +25,7 @@ use crate::metrics::{
     metrics_endpoint, MeteredProvider, MeteredRepository, MeteredUnitOfWork, Metrics,
     RouteTemplates,
 };
+use crate::middleware::rate_limit::{limit_key, limit_source, RateLimits};
 use crate::provider_health::ProviderHealth;
 use crate::resources::PROVIDER_CHECK_TTL;
 use crate::resources::{apis, Apis};
@@ -112,10 +112,6 @@ impl Application {
             addr: settings.bind_addr.clone(),
             source,
         })?;
-        let acceptor = TcpAcceptor::from_tokio(listener).map_err(|source| StartupError::Bind {
-            addr: settings.bind_addr.clone(),
-            source,
-        })?;
         let public_base_url = settings
             .public_base_url
             .clone()
@@ -164,7 +160,8 @@ impl Application {
             directory: Arc::new(OrganizationDirectoryView::new(database.any().clone())),
             ledger: Arc::new(ProvisioningRequests::ledger(database.any().clone())),
             shared_number: settings.shared_number.clone(),
-        });
+        })
+        .with_auto_reply_window(settings.limits.auto_reply_window);
         let generated_key = settings.admin_api_key.is_none();
         let admin_api_key = settings
             .admin_api_key
@@ -254,26 +251,33 @@ impl Application {
         let webhook_permits = Arc::new(tokio::sync::Semaphore::new(
             middleware::webhook_bound::MAX_IN_FLIGHT_WEBHOOKS,
         ));
+        let rate_limits = Arc::new(RateLimits::new(
+            settings.limits.rate_per_key,
+            settings.limits.rate_per_source,
+            metrics.clone(),
+        ));
+        let key_limits = rate_limits.clone();
         let endpoint = routes
             .data(state)
+            .around(move |next, req| limit_key(next, req, key_limits.clone()))
             .around(move |next, req| {
                 crate::auth::policy::authorize(next, req, policy_state.clone())
             })
             .around(move |next, req| {
                 middleware::webhook_bound::bound(next, req, webhook_permits.clone())
             })
+            .around(move |next, req| limit_source(next, req, rate_limits.clone()))
             .around(move |next, req| middleware::request_context(next, req, metrics.clone()))
             .with(Cors::new());
         let mut stop = shutdown_rx;
-        let server = tokio::spawn(
-            Server::new_with_acceptor(acceptor).run_with_graceful_shutdown(
-                endpoint,
-                async move {
-                    let _ = stop.wait_for(|stopped| *stopped).await;
-                },
-                Some(Duration::from_secs(10)),
-            ),
-        );
+        let server = tokio::spawn(crate::server::serve(
+            listener,
+            endpoint,
+            settings.limits.connection_timeouts(),
+            async move {
+                let _ = stop.wait_for(|stopped| *stopped).await;
+            },
+        ));
         tracing::info!(%addr, provider = provider_name, "Switchboard listening");
         Ok(Self {
             addr,
