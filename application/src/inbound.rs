@@ -116,7 +116,9 @@ impl<R: PersistedEventRepository + Clone> Switchboard<R> {
         let decided_at = self.clock.now();
         let counted = match self.decide_inbound(&recorded, now, reads, metadata).await? {
             Decision::Decided { decision, mut unit } => {
-                message.handle(outcome_command(decision, decided_at)).await?;
+                message
+                    .handle(outcome_command(decision, decided_at))
+                    .await?;
                 let state = unit.add(message, metadata)?;
                 if !self.commit_unit(&unit).await? {
                     self.cache.forget_guarded(&unit.guards);
@@ -134,7 +136,9 @@ impl<R: PersistedEventRepository + Clone> Switchboard<R> {
         let finish: Finish = Box::new(move |within_quota| {
             Box::pin(async move {
                 let (decision, mut unit) = counted.decide(within_quota, &own).await?;
-                message.handle(outcome_command(decision, decided_at)).await?;
+                message
+                    .handle(outcome_command(decision, decided_at))
+                    .await?;
                 let _ = decided.send(unit.add(message, &own)?);
                 Ok(unit)
             })

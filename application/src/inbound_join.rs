@@ -108,7 +108,14 @@ impl<R: PersistedEventRepository + Clone> Switchboard<R> {
                 decision.replies.push(org.settings().welcome(name));
             }
         }
-        record_auto_reply(&mut conversation, &decision, sid, now, self.auto_reply_window).await?;
+        record_auto_reply(
+            &mut conversation,
+            &decision,
+            sid,
+            now,
+            self.auto_reply_window,
+        )
+        .await?;
         unit.add(conversation, metadata)?;
         Ok(decision)
     }

@@ -13,7 +13,9 @@ use switchboard_domain::message::{
 };
 use switchboard_domain::organization::Organization;
 use switchboard_domain::quota::{quota_id, QuotaCommand};
-use switchboard_domain::{AutoReplyWindow, BillingPeriod, Channel, JoinCode, Keyword, OrganizationId};
+use switchboard_domain::{
+    AutoReplyWindow, BillingPeriod, Channel, JoinCode, Keyword, OrganizationId,
+};
 
 use crate::unit::{Pending, Unit};
 use crate::{AppError, Switchboard, SNAPSHOT_EVERY};
@@ -72,8 +74,14 @@ impl Counted {
             organization_name: &self.name,
             auto_reply_allowed: conversation.state().may_auto_reply(self.now, self.window),
         });
-        record_auto_reply(&mut conversation, &decision, &self.message_sid, self.now, self.window)
-            .await?;
+        record_auto_reply(
+            &mut conversation,
+            &decision,
+            &self.message_sid,
+            self.now,
+            self.window,
+        )
+        .await?;
         unit.add(conversation, metadata)?;
         Ok((decision, unit))
     }
@@ -119,10 +127,12 @@ impl<R: PersistedEventRepository + Clone> Switchboard<R> {
                     .await?;
                 return Ok(Decision::Decided { decision, unit });
             }
-            Routing::Unrouted => return Ok(Decision::Decided {
-                decision: unrouted(),
-                unit,
-            }),
+            Routing::Unrouted => {
+                return Ok(Decision::Decided {
+                    decision: unrouted(),
+                    unit,
+                })
+            }
             Routing::Routed { organization_id } => *organization_id,
         };
         let org = self
@@ -149,7 +159,16 @@ impl<R: PersistedEventRepository + Clone> Switchboard<R> {
                 .record_inbound(organization_id, &customer, message, None, now)
                 .await?;
             let decision = self
-                .join(organization_id, &org, &name, conversation, message, now, &mut unit, metadata)
+                .join(
+                    organization_id,
+                    &org,
+                    &name,
+                    conversation,
+                    message,
+                    now,
+                    &mut unit,
+                    metadata,
+                )
                 .await?;
             return Ok(Decision::Decided { decision, unit });
         }
@@ -197,7 +216,14 @@ impl<R: PersistedEventRepository + Clone> Switchboard<R> {
         };
         let decision = decide(&facts);
         let sid = message.message_sid.as_str();
-        record_auto_reply(&mut conversation, &decision, sid, now, self.auto_reply_window).await?;
+        record_auto_reply(
+            &mut conversation,
+            &decision,
+            sid,
+            now,
+            self.auto_reply_window,
+        )
+        .await?;
         unit.add(conversation, metadata)?;
         Ok(Decision::Decided { decision, unit })
     }

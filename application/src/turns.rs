@@ -48,7 +48,10 @@ impl Drop for Turn<'_> {
         let mut keys = self.turns.keys();
         drop(self.guard.take());
         // Only the map's own reference left: nobody holds or awaits the key.
-        if keys.get(&self.key).is_some_and(|lock| Arc::strong_count(lock) == 1) {
+        if keys
+            .get(&self.key)
+            .is_some_and(|lock| Arc::strong_count(lock) == 1)
+        {
             keys.remove(&self.key);
         }
     }

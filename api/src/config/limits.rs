@@ -41,7 +41,9 @@ impl Limits {
     pub fn from_lookup(get: &impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         let number = |key: &'static str, default: u64, min: u64| {
             get(key)
-                .map(|v| checks::seconds(&v, min).map_err(|reason| ConfigError::Invalid { key, reason }))
+                .map(|v| {
+                    checks::seconds(&v, min).map_err(|reason| ConfigError::Invalid { key, reason })
+                })
                 .transpose()
                 .map(|value| value.unwrap_or(default))
         };
@@ -78,14 +80,50 @@ impl Limits {
     }
 }
 
-impl Default for Limits {
-    fn default() -> Self {
-        Self::from_lookup(&|_| None).unwrap_or(Self {
-            auto_reply_window: AutoReplyWindow::default(),
-            rate_per_key: DEFAULT_RATE_PER_KEY,
-            rate_per_source: DEFAULT_RATE_PER_SOURCE,
-            header_timeout: Duration::from_secs(10),
-            idle_timeout: Duration::from_secs(60),
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn limits(vars: &[(&str, &str)]) -> Result<Limits, ConfigError> {
+        Limits::from_lookup(&|key: &str| {
+            vars.iter()
+                .find(|(k, _)| *k == key)
+                .map(|(_, v)| (*v).to_string())
         })
+    }
+
+    #[test]
+    fn unset_limits_take_their_defaults() {
+        let limits = limits(&[]).unwrap();
+        assert_eq!(limits.auto_reply_window, AutoReplyWindow::from_secs(3600));
+        assert_eq!((limits.rate_per_key, limits.rate_per_source), (50, 100));
+        assert_eq!(limits.header_timeout, Duration::from_secs(10));
+        assert_eq!(limits.idle_timeout, Duration::from_secs(60));
+    }
+
+    #[test]
+    fn zero_turns_a_rate_limit_and_the_auto_reply_window_off() {
+        let limits = limits(&[
+            ("RATE_LIMIT_PER_KEY", "0"),
+            ("RATE_LIMIT_PER_SOURCE", "0"),
+            ("AUTO_REPLY_WINDOW_SECS", "0"),
+        ])
+        .unwrap();
+        assert_eq!((limits.rate_per_key, limits.rate_per_source), (0, 0));
+        assert_eq!(limits.auto_reply_window, AutoReplyWindow::from_secs(0));
+    }
+
+    #[test]
+    fn bad_values_name_their_variable() {
+        for (key, value) in [
+            ("RATE_LIMIT_PER_KEY", "fast"),
+            ("RATE_LIMIT_PER_SOURCE", "-1"),
+            ("AUTO_REPLY_WINDOW_SECS", "1h"),
+            ("HTTP_HEADER_TIMEOUT_SECS", "0"),
+            ("HTTP_IDLE_TIMEOUT_SECS", "0"),
+        ] {
+            let error = limits(&[(key, value)]).unwrap_err().to_string();
+            assert!(error.starts_with(key), "{error}");
+        }
     }
 }

@@ -17,8 +17,7 @@ pub use routes::RouteTemplates;
 pub use unit_of_work::MeteredUnitOfWork;
 
 use prometheus::{
-    GaugeVec, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGaugeVec, Opts,
-    Registry,
+    GaugeVec, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGaugeVec, Opts, Registry,
 };
 
 /// Latency buckets in seconds: 1 ms to 10 s, for both HTTP handling and provider calls.

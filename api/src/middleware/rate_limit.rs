@@ -15,8 +15,8 @@ use std::time::Duration;
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use poem::http::StatusCode;
-use poem_openapi::payload::Json;
 use poem::{Endpoint, IntoResponse, Request, Response};
+use poem_openapi::payload::Json;
 
 use crate::auth::Principal;
 use crate::metrics::Metrics;

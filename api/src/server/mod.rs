@@ -50,9 +50,8 @@ pub async fn serve(
     shutdown: impl Future<Output = ()>,
 ) -> std::io::Result<()> {
     let local = LocalAddr(listener.local_addr()?.into());
-    let endpoint: SharedEndpoint = Arc::new(poem::endpoint::ToDynEndpoint(
-        endpoint.map_to_response(),
-    ));
+    let endpoint: SharedEndpoint =
+        Arc::new(poem::endpoint::ToDynEndpoint(endpoint.map_to_response()));
     let mut builder = auto::Builder::new(TokioExecutor::new());
     builder
         .http1()
@@ -89,7 +88,9 @@ pub async fn serve(
                 Ok::<_, Infallible>(response)
             }
         });
-        let connection = builder.serve_connection(TokioIo::new(io), service).into_owned();
+        let connection = builder
+            .serve_connection(TokioIo::new(io), service)
+            .into_owned();
         let connection = graceful.watcher().watch(connection);
         let idle = timeouts.idle;
         tokio::spawn(async move {
@@ -104,9 +105,11 @@ pub async fn serve(
         });
     }
     drop(listener);
-    if tokio::time::timeout(GRACE, graceful.shutdown()).await.is_err() {
+    if tokio::time::timeout(GRACE, graceful.shutdown())
+        .await
+        .is_err()
+    {
         tracing::warn!("requests still in flight after {GRACE:?}; stopping anyway");
     }
     Ok(())
 }
-

@@ -28,7 +28,7 @@ async fn burst(app: &TestApp, key: &str, n: usize) -> Vec<reqwest::Response> {
 async fn first_refusal(responses: Vec<reqwest::Response>) -> reqwest::Response {
     let statuses: Vec<StatusCode> = responses.iter().map(|r| r.status()).collect();
     assert!(
-        statuses.iter().any(|s| *s == StatusCode::OK),
+        statuses.contains(&StatusCode::OK),
         "the burst allowance passes: {statuses:?}"
     );
     responses
@@ -170,7 +170,12 @@ async fn a_connection_that_never_completes_its_request_is_closed() {
     assert!(stalled < Duration::from_millis(3500), "{stalled:?}");
 
     // A complete request is still served.
-    let health = app.client.get(app.url("/health/live")).send().await.unwrap();
+    let health = app
+        .client
+        .get(app.url("/health/live"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(health.status(), 200);
     app.finish().await;
 }

@@ -76,7 +76,9 @@ async fn business_hours_decide_the_away_message(app: &TestApp) {
         json!({"business_hours": {"saturday": []}}),
     )
     .await;
-    let away = app.customer_says("+15551230002", &number, "still open?").await;
+    let away = app
+        .customer_says("+15551230002", &number, "still open?")
+        .await;
     assert_eq!(away_text(&away).len(), 1, "closed every day now: {away}");
     assert!(
         away_text(&away)[0].contains("closed"),

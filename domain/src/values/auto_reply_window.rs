@@ -15,7 +15,9 @@ impl AutoReplyWindow {
 
     /// A window of `secs` seconds (0: every message may be answered).
     pub fn from_secs(secs: u64) -> Self {
-        Self(Duration::seconds(i64::try_from(secs).unwrap_or(i64::MAX / 1000)))
+        Self(Duration::seconds(
+            i64::try_from(secs).unwrap_or(i64::MAX / 1000),
+        ))
     }
 
     /// The window's length.
