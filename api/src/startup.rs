@@ -5,7 +5,6 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Instant;
 
-use poem::middleware::Cors;
 use poem::{EndpointExt, Route};
 use poem_openapi::OpenApiService;
 use secrecy::{ExposeSecret, SecretString};
@@ -25,7 +24,6 @@ use crate::metrics::{
     metrics_endpoint, MeteredProvider, MeteredRepository, MeteredUnitOfWork, Metrics,
     RouteTemplates,
 };
-use crate::middleware::rate_limit::{limit_key, limit_source, RateLimits};
 use crate::provider_health::ProviderHealth;
 use crate::resources::PROVIDER_CHECK_TTL;
 use crate::resources::{apis, Apis};
@@ -247,28 +245,7 @@ impl Application {
                 "no provider credentials: using the built-in local Twilio sandbox at {SANDBOX_PATH_PREFIX}"
             );
         }
-        let policy_state = state.clone();
-        let webhook_permits = Arc::new(tokio::sync::Semaphore::new(
-            middleware::webhook_bound::MAX_IN_FLIGHT_WEBHOOKS,
-        ));
-        let rate_limits = Arc::new(RateLimits::new(
-            settings.limits.rate_per_key,
-            settings.limits.rate_per_source,
-            metrics.clone(),
-        ));
-        let key_limits = rate_limits.clone();
-        let endpoint = routes
-            .data(state)
-            .around(move |next, req| limit_key(next, req, key_limits.clone()))
-            .around(move |next, req| {
-                crate::auth::policy::authorize(next, req, policy_state.clone())
-            })
-            .around(move |next, req| {
-                middleware::webhook_bound::bound(next, req, webhook_permits.clone())
-            })
-            .around(move |next, req| limit_source(next, req, rate_limits.clone()))
-            .around(move |next, req| middleware::request_context(next, req, metrics.clone()))
-            .with(Cors::new());
+        let endpoint = middleware::edge(routes, state, &settings.limits, metrics);
         let mut stop = shutdown_rx;
         let server = tokio::spawn(crate::server::serve(
             listener,

@@ -3,11 +3,13 @@
 
 mod allow;
 mod body_limit;
+mod edge;
 mod framework_errors;
 pub mod rate_limit;
 pub mod webhook_bound;
 
 pub use body_limit::MAX_BODY_BYTES;
+pub use edge::edge;
 pub use framework_errors::problem_from_error;
 
 use std::sync::Arc;
