@@ -23,7 +23,8 @@ pub struct Limits {
     /// (an organization key, or the platform key), with bursts of twice as many.
     pub rate_per_key: u32,
     /// `RATE_LIMIT_PER_SOURCE` (default 100; 0: no limit): `/v1` requests per second per client
-    /// IP address (the connection's peer; no proxy header is trusted), bursts of twice as many.
+    /// IP address (the connection's peer, an IPv6 one by its /64; no proxy header is trusted),
+    /// bursts of twice as many.
     pub rate_per_source: u32,
     /// `HTTP_HEADER_TIMEOUT_SECS` (default 10, at least 1): the time a connection has to deliver
     /// a complete request head, new or kept alive.

@@ -1,9 +1,10 @@
 //! Per-key and per-source rate limits on `/v1` (governor's GCRA keyed limiters): beyond its rate
 //! a request is answered 429 `rate_limited` with `Retry-After` (whole seconds) before any
-//! handler runs. The source is the connection's peer address (no proxy header is trusted); the
-//! key is the authenticated API key (an organization key, or the platform key). Webhooks are not
-//! limited here: they have their in-flight bound. Keys idle long enough to be back at full burst
-//! are forgotten every [`FORGET_EVERY`] checks, so memory follows the callers of the moment.
+//! handler runs. The source is the connection's peer address (an IPv6 one by its /64; no proxy
+//! header is trusted); the key is the authenticated API key (an organization key, or the platform
+//! key). Webhooks are not limited here: they have their in-flight bound. Keys idle long enough to
+//! be back at full burst are forgotten every [`FORGET_EVERY`] checks, so memory follows the
+//! callers of the moment.
 
 use std::hash::Hash;
 use std::net::IpAddr;
@@ -91,6 +92,18 @@ impl RateLimits {
     }
 }
 
+/// The source a peer address counts as: the IPv4 address, or the IPv6 /64 (what one
+/// subscriber is usually given, so a client cannot dodge the limit by rotating addresses in it).
+fn source(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V4(_) => ip,
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => IpAddr::V6((u128::from(v6) & !0u128 << 64).into()),
+        },
+    }
+}
+
 /// Refuses a `/v1` request whose peer address is over its rate; others pass.
 pub async fn limit_source<E: Endpoint>(
     next: E,
@@ -98,7 +111,11 @@ pub async fn limit_source<E: Endpoint>(
     limits: Arc<RateLimits>,
 ) -> poem::Result<Response> {
     if req.uri().path().starts_with("/v1/") {
-        if let Some(ip) = req.remote_addr().as_socket_addr().map(|addr| addr.ip()) {
+        if let Some(ip) = req
+            .remote_addr()
+            .as_socket_addr()
+            .map(|addr| source(addr.ip()))
+        {
             if let Err(wait) = limits.per_source.check(&ip) {
                 return Ok(limits.refuse("source", wait));
             }
@@ -136,6 +153,17 @@ mod tests {
         let wait = limiter.check(&a).unwrap_err();
         assert!(wait > Duration::ZERO && wait <= Duration::from_millis(500));
         assert!(limiter.check(&"b".to_string()).is_ok());
+    }
+
+    #[test]
+    fn an_ipv6_source_is_its_64_prefix_and_a_mapped_ipv4_its_address() {
+        let a: IpAddr = "2001:db8:1:2:aaaa::1".parse().unwrap();
+        let b: IpAddr = "2001:db8:1:2:bbbb::2".parse().unwrap();
+        let other: IpAddr = "2001:db8:1:3::1".parse().unwrap();
+        assert_eq!(source(a), source(b));
+        assert_ne!(source(a), source(other));
+        let mapped: IpAddr = "::ffff:192.0.2.7".parse().unwrap();
+        assert_eq!(source(mapped), "192.0.2.7".parse::<IpAddr>().unwrap());
     }
 
     #[test]
