@@ -39,7 +39,7 @@ pub(crate) struct Counted {
     pub(crate) quota_stream: String,
     /// `ConsumeQuota` for the message.
     pub(crate) command: QuotaCommand,
-    /// The other streams' events (the join's, none on a dedicated number).
+    /// The guarded reads (number, organization); the conversation's events join once decided.
     pub(crate) unit: Unit,
     conversation: Pending<Conversation>,
     org: Organization,
