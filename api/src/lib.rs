@@ -20,6 +20,7 @@ pub mod provider;
 pub mod provider_health;
 pub mod resources;
 pub mod sandbox_guard;
+pub mod server;
 pub mod startup;
 pub mod state;
 pub mod telemetry;

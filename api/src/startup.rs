@@ -3,11 +3,9 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use poem::listener::TcpAcceptor;
-use poem::middleware::Cors;
-use poem::{EndpointExt, Route, Server};
+use poem::{EndpointExt, Route};
 use poem_openapi::OpenApiService;
 use secrecy::{ExposeSecret, SecretString};
 use switchboard_adapters::delivery::WebhookSender;
@@ -111,10 +109,6 @@ impl Application {
             addr: settings.bind_addr.clone(),
             source,
         })?;
-        let acceptor = TcpAcceptor::from_tokio(listener).map_err(|source| StartupError::Bind {
-            addr: settings.bind_addr.clone(),
-            source,
-        })?;
         let public_base_url = settings
             .public_base_url
             .clone()
@@ -163,7 +157,8 @@ impl Application {
             directory: Arc::new(OrganizationDirectoryView::new(database.any().clone())),
             ledger: Arc::new(ProvisioningRequests::ledger(database.any().clone())),
             shared_number: settings.shared_number.clone(),
-        });
+        })
+        .with_auto_reply_window(settings.limits.auto_reply_window);
         let generated_key = settings.admin_api_key.is_none();
         let admin_api_key = settings
             .admin_api_key
@@ -245,30 +240,16 @@ impl Application {
                 "no provider credentials: using the built-in local Twilio sandbox at {SANDBOX_PATH_PREFIX}"
             );
         }
-        let policy_state = state.clone();
-        let webhook_permits = Arc::new(tokio::sync::Semaphore::new(
-            middleware::webhook_bound::MAX_IN_FLIGHT_WEBHOOKS,
-        ));
-        let endpoint = routes
-            .data(state.clone())
-            .around(move |next, req| {
-                crate::auth::policy::authorize(next, req, policy_state.clone())
-            })
-            .around(move |next, req| {
-                middleware::webhook_bound::bound(next, req, webhook_permits.clone())
-            })
-            .around(move |next, req| middleware::request_context(next, req, metrics.clone()))
-            .with(Cors::new());
+        let endpoint = middleware::edge(routes, state.clone(), &settings.limits, metrics);
         let mut stop = shutdown_rx;
-        let server = tokio::spawn(
-            Server::new_with_acceptor(acceptor).run_with_graceful_shutdown(
-                endpoint,
-                async move {
-                    let _ = stop.wait_for(|stopped| *stopped).await;
-                },
-                Some(Duration::from_secs(10)),
-            ),
-        );
+        let server = tokio::spawn(crate::server::serve(
+            listener,
+            endpoint,
+            settings.limits.connection_timeouts(),
+            async move {
+                let _ = stop.wait_for(|stopped| *stopped).await;
+            },
+        ));
         tracing::info!(%addr, provider = provider_name, "Switchboard listening");
         Ok(Self {
             addr,

@@ -4,7 +4,8 @@ use chrono::{DateTime, Utc};
 use cqrs_es::persist::PersistedEventRepository;
 use cqrs_es::Aggregate;
 use switchboard_domain::message::{
-    InboundMessage, InboundOutcome, Media, Message, MessageCommand, ResponderReply, Routing,
+    AutoReply, InboundDecision, InboundMessage, InboundOutcome, Media, Message, MessageCommand,
+    ResponderReply, Routing,
 };
 use switchboard_domain::shared_number::SharedNumberMember;
 use switchboard_domain::{ChannelAddress, JoinCode, MessageSid};
@@ -52,6 +53,9 @@ pub struct ReceivedMessage {
     pub received_at: DateTime<Utc>,
     /// The organization's responder's reply, once recorded (a redelivery answers it again).
     pub responder_reply: Option<ResponderReply>,
+    /// Whether an automatic reply was left out because one went to the customer within the
+    /// auto-reply window.
+    pub auto_reply_suppressed: bool,
 }
 
 impl<R: PersistedEventRepository + Clone> Switchboard<R> {
@@ -71,6 +75,10 @@ impl<R: PersistedEventRepository + Clone> Switchboard<R> {
         context: &RequestContext,
     ) -> Result<ReceivedMessage, AppError> {
         let metadata = context.metadata();
+        // One customer's messages to one number take turns in this process: they share the
+        // conversation's stream, so together they would only conflict and retry.
+        let customer = format!("{}|{}", webhook.to.number, webhook.from.trim());
+        let _turn = self.customers.lock(&customer).await;
         retrying(Message::TYPE, || self.receive_once(&webhook, &metadata)).await
     }
 
@@ -107,17 +115,10 @@ impl<R: PersistedEventRepository + Clone> Switchboard<R> {
             ))?;
         let decided_at = self.clock.now();
         let counted = match self.decide_inbound(&recorded, now, reads, metadata).await? {
-            Decision::Decided {
-                outcome,
-                replies,
-                mut unit,
-            } => {
-                let decide = MessageCommand::DecideOutcome {
-                    outcome,
-                    replies,
-                    decided_at,
-                };
-                message.handle(decide).await?;
+            Decision::Decided { decision, mut unit } => {
+                message
+                    .handle(outcome_command(decision, decided_at))
+                    .await?;
                 let state = unit.add(message, metadata)?;
                 if !self.commit_unit(&unit).await? {
                     self.cache.forget_guarded(&unit.guards);
@@ -134,14 +135,10 @@ impl<R: PersistedEventRepository + Clone> Switchboard<R> {
         let own = metadata.clone();
         let finish: Finish = Box::new(move |within_quota| {
             Box::pin(async move {
-                let (outcome, replies) = counted.decide(within_quota);
-                let decide = MessageCommand::DecideOutcome {
-                    outcome,
-                    replies,
-                    decided_at,
-                };
-                message.handle(decide).await?;
-                let mut unit = counted.unit;
+                let (decision, mut unit) = counted.decide(within_quota, &own).await?;
+                message
+                    .handle(outcome_command(decision, decided_at))
+                    .await?;
                 let _ = decided.send(unit.add(message, &own)?);
                 Ok(unit)
             })
@@ -207,6 +204,16 @@ fn inbound_message(webhook: InboundWebhook, routing: Routing) -> InboundMessage 
     }
 }
 
+/// Records what the rules decided on the message.
+fn outcome_command(decision: InboundDecision, decided_at: DateTime<Utc>) -> MessageCommand {
+    MessageCommand::DecideOutcome {
+        auto_reply_suppressed: decision.auto_reply == AutoReply::Suppressed,
+        outcome: decision.outcome,
+        replies: decision.replies,
+        decided_at,
+    }
+}
+
 fn received(state: Message, newly_recorded: bool) -> Result<ReceivedMessage, AppError> {
     let message = state.received().cloned().ok_or(AppError::Message(
         switchboard_domain::message::MessageError::NotReceived,
@@ -221,5 +228,6 @@ fn received(state: Message, newly_recorded: bool) -> Result<ReceivedMessage, App
         newly_recorded,
         received_at: state.received_at().unwrap_or_default(),
         responder_reply: state.responder_reply().cloned(),
+        auto_reply_suppressed: state.auto_reply_suppressed(),
     })
 }

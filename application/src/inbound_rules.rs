@@ -1,5 +1,7 @@
 //! The organization's rules applied to an inbound message, staged in the message's unit of
-//! work: the shared-number join, the conversation's record, the quota's count.
+//! work: the shared-number join, the conversation's record, the quota's count, and the bound on
+//! automatic replies (recorded on the conversation, so the stream's sequence check serializes
+//! concurrent messages of one customer and the bound holds across processes).
 
 use std::collections::HashMap;
 
@@ -7,12 +9,13 @@ use chrono::{DateTime, Utc};
 use cqrs_es::persist::PersistedEventRepository;
 use switchboard_domain::conversation::{conversation_id, Conversation, ConversationCommand};
 use switchboard_domain::message::{
-    decide, Handling, InboundFacts, InboundMessage, InboundOutcome, Routing,
+    decide, AutoReply, Handling, InboundDecision, InboundFacts, InboundMessage, Routing,
 };
 use switchboard_domain::organization::Organization;
 use switchboard_domain::quota::{quota_id, QuotaCommand};
-use switchboard_domain::shared_number::{SharedNumberCommand, SharedNumberMember};
-use switchboard_domain::{BillingPeriod, Channel, JoinCode, Keyword, OrganizationId};
+use switchboard_domain::{
+    AutoReplyWindow, BillingPeriod, Channel, JoinCode, Keyword, OrganizationId,
+};
 
 use crate::unit::{Pending, Unit};
 use crate::{AppError, Switchboard, SNAPSHOT_EVERY};
@@ -21,25 +24,13 @@ use crate::{AppError, Switchboard, SNAPSHOT_EVERY};
 pub(crate) enum Decision {
     /// Decided without counting the message.
     Decided {
-        /// The outcome to record on the message.
-        outcome: InboundOutcome,
-        /// The replies, in order.
-        replies: Vec<String>,
+        /// The outcome, the replies and whether an automatic reply was suppressed.
+        decision: InboundDecision,
         /// The conversation's and the join's events.
         unit: Unit,
     },
     /// A counted message, decided once its quota batch says whether it is within quota.
     Counted(Box<Counted>),
-}
-
-impl Decision {
-    fn answer(outcome: InboundOutcome, replies: Vec<String>, unit: Unit) -> Self {
-        Self::Decided {
-            outcome,
-            replies,
-            unit,
-        }
-    }
 }
 
 /// A counted message waiting for its quota: what the rules need besides `within_quota`.
@@ -48,19 +39,32 @@ pub(crate) struct Counted {
     pub(crate) quota_stream: String,
     /// `ConsumeQuota` for the message.
     pub(crate) command: QuotaCommand,
-    /// The conversation's events.
+    /// The guarded reads (number, organization); the conversation's events join once decided.
     pub(crate) unit: Unit,
+    conversation: Pending<Conversation>,
     org: Organization,
     name: String,
     first_contact: bool,
     channel: Channel,
+    message_sid: String,
     now: DateTime<Utc>,
+    window: AutoReplyWindow,
 }
 
 impl Counted {
-    /// The outcome and replies, given whether the message is within quota.
-    pub(crate) fn decide(&self, within_quota: bool) -> (InboundOutcome, Vec<String>) {
-        decide(&InboundFacts {
+    /// The outcome and replies, given whether the message is within quota, and the unit with
+    /// the conversation's events (its automatic reply included).
+    pub(crate) async fn decide(
+        self,
+        within_quota: bool,
+        metadata: &HashMap<String, String>,
+    ) -> Result<(InboundDecision, Unit), AppError> {
+        let Counted {
+            mut conversation,
+            mut unit,
+            ..
+        } = self;
+        let decision = decide(&InboundFacts {
             handling: Handling::Counted,
             within_quota,
             first_contact: self.first_contact,
@@ -68,8 +72,38 @@ impl Counted {
             channel: self.channel,
             settings: self.org.settings(),
             organization_name: &self.name,
-        })
+            auto_reply_allowed: conversation.state().may_auto_reply(self.now, self.window),
+        });
+        record_auto_reply(
+            &mut conversation,
+            &decision,
+            &self.message_sid,
+            self.now,
+            self.window,
+        )
+        .await?;
+        unit.add(conversation, metadata)?;
+        Ok((decision, unit))
     }
+}
+
+/// Records on the conversation the automatic reply `decision` sends, if it sends one.
+pub(crate) async fn record_auto_reply(
+    conversation: &mut Pending<Conversation>,
+    decision: &InboundDecision,
+    message_sid: &str,
+    at: DateTime<Utc>,
+    window: AutoReplyWindow,
+) -> Result<(), AppError> {
+    if decision.auto_reply == AutoReply::Sent {
+        let command = ConversationCommand::RecordAutoReply {
+            message_sid: message_sid.to_string(),
+            at,
+            window,
+        };
+        conversation.handle(command).await?;
+    }
+    Ok(())
 }
 
 impl<R: PersistedEventRepository + Clone> Switchboard<R> {
@@ -86,28 +120,20 @@ impl<R: PersistedEventRepository + Clone> Switchboard<R> {
         } else {
             None
         };
-        let organization_id = match (&message.routing, &join) {
-            (Routing::Unrouted, Some(_)) => {
-                return Ok(Decision::answer(
-                    InboundOutcome::UnknownJoinCode,
-                    vec![
-                    "Sorry, that code doesn't match any business. Check it and send: join <code>"
-                        .into(),
-                ],
+        let organization_id = match &message.routing {
+            Routing::Unrouted if on_shared => {
+                let decision = self
+                    .answer_unjoined(message, join.is_some(), now, &mut unit, metadata)
+                    .await?;
+                return Ok(Decision::Decided { decision, unit });
+            }
+            Routing::Unrouted => {
+                return Ok(Decision::Decided {
+                    decision: unrouted(),
                     unit,
-                ))
+                })
             }
-            (Routing::Unrouted, None) if on_shared => {
-                return Ok(Decision::answer(
-                    InboundOutcome::Unrouted,
-                    vec!["To reach a business on this number, send: join <code>".into()],
-                    unit,
-                ))
-            }
-            (Routing::Unrouted, None) => {
-                return Ok(Decision::answer(InboundOutcome::Unrouted, vec![], unit))
-            }
-            (Routing::Routed { organization_id }, _) => *organization_id,
+            Routing::Routed { organization_id } => *organization_id,
         };
         let org = self
             .cached(
@@ -118,7 +144,10 @@ impl<R: PersistedEventRepository + Clone> Switchboard<R> {
             )
             .await?;
         if org.id().is_none() || !org.is_active() {
-            return Ok(Decision::answer(InboundOutcome::Unrouted, vec![], unit));
+            return Ok(Decision::Decided {
+                decision: unrouted(),
+                unit,
+            });
         }
         let name = org
             .profile()
@@ -126,44 +155,31 @@ impl<R: PersistedEventRepository + Clone> Switchboard<R> {
             .unwrap_or_default();
         let customer = message.from.trim().to_string();
         if join.is_some() {
-            let mut member: Pending<SharedNumberMember> =
-                Pending::load(&self.members, &customer, None).await?;
-            member
-                .handle(SharedNumberCommand::Join {
-                    organization_id,
-                    message_sid: message.message_sid.to_string(),
-                    at: now,
-                })
-                .await?;
-            unit.add(member, metadata)?;
-            let mut replies = vec![format!(
-                "You're now connected to {name}. Reply here to message them."
-            )];
             let conversation = self
                 .record_inbound(organization_id, &customer, message, None, now)
                 .await?;
-            if conversation
-                .state()
-                .is_first_message(message.message_sid.as_str())
-            {
-                replies.push(org.settings().welcome(&name));
-            }
-            unit.add(conversation, metadata)?;
-            return Ok(Decision::Decided {
-                outcome: InboundOutcome::Joined { organization_id },
-                replies,
-                unit,
-            });
+            let decision = self
+                .join(
+                    organization_id,
+                    &org,
+                    &name,
+                    conversation,
+                    message,
+                    now,
+                    &mut unit,
+                    metadata,
+                )
+                .await?;
+            return Ok(Decision::Decided { decision, unit });
         }
         let keyword = Keyword::classify(&message.body);
-        let conversation = self
+        let mut conversation = self
             .record_inbound(organization_id, &customer, message, keyword, now)
             .await?;
         let handling = Handling::of(keyword, conversation.state().is_opted_out());
         let first_contact = conversation
             .state()
             .is_first_message(message.message_sid.as_str());
-        unit.add(conversation, metadata)?;
         if handling == Handling::Counted {
             let period = BillingPeriod::containing(now, org.settings().billing_day);
             return Ok(Decision::Counted(Box::new(Counted {
@@ -176,11 +192,14 @@ impl<R: PersistedEventRepository + Clone> Switchboard<R> {
                     at: now,
                 },
                 unit,
+                conversation,
                 org,
                 name,
                 first_contact,
                 channel: message.channel,
+                message_sid: message.message_sid.to_string(),
                 now,
+                window: self.auto_reply_window,
             })));
         }
         let facts = InboundFacts {
@@ -191,16 +210,25 @@ impl<R: PersistedEventRepository + Clone> Switchboard<R> {
             channel: message.channel,
             settings: org.settings(),
             organization_name: &name,
+            auto_reply_allowed: conversation
+                .state()
+                .may_auto_reply(now, self.auto_reply_window),
         };
-        let (outcome, replies) = decide(&facts);
-        Ok(Decision::Decided {
-            outcome,
-            replies,
-            unit,
-        })
+        let decision = decide(&facts);
+        let sid = message.message_sid.as_str();
+        record_auto_reply(
+            &mut conversation,
+            &decision,
+            sid,
+            now,
+            self.auto_reply_window,
+        )
+        .await?;
+        unit.add(conversation, metadata)?;
+        Ok(Decision::Decided { decision, unit })
     }
 
-    async fn record_inbound(
+    pub(crate) async fn record_inbound(
         &self,
         organization_id: OrganizationId,
         customer: &str,
@@ -220,5 +248,14 @@ impl<R: PersistedEventRepository + Clone> Switchboard<R> {
             Pending::load(&self.conversations, &id, Some(SNAPSHOT_EVERY)).await?;
         conversation.handle(command).await?;
         Ok(conversation)
+    }
+}
+
+/// A message no organization takes, on a dedicated number: recorded, not answered.
+fn unrouted() -> InboundDecision {
+    InboundDecision {
+        outcome: switchboard_domain::message::InboundOutcome::Unrouted,
+        replies: vec![],
+        auto_reply: AutoReply::None,
     }
 }

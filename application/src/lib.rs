@@ -9,6 +9,7 @@ mod errors;
 mod execute;
 mod group_commit;
 mod inbound;
+mod inbound_join;
 mod inbound_rules;
 mod numbers;
 mod organizations;
@@ -21,6 +22,7 @@ mod read_cache;
 mod reconcile;
 mod settings;
 mod switchboard;
+mod turns;
 mod unit;
 mod voice;
 

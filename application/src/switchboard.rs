@@ -10,7 +10,7 @@ use switchboard_domain::organization::Organization;
 use switchboard_domain::phone_number::PhoneNumber;
 use switchboard_domain::quota::Quota;
 use switchboard_domain::shared_number::SharedNumberMember;
-use switchboard_domain::E164;
+use switchboard_domain::{AutoReplyWindow, E164};
 
 use crate::group_commit::Batches;
 use crate::ports::{
@@ -18,6 +18,7 @@ use crate::ports::{
     WebhookConfig,
 };
 use crate::read_cache::ReadCache;
+use crate::turns::Turns;
 use crate::Clock;
 
 /// Events between snapshots of the streams that grow with traffic (quota, conversation): loading
@@ -70,6 +71,10 @@ pub struct Switchboard<R: PersistedEventRepository + Clone> {
     pub(crate) shared_number: Option<E164>,
     pub(crate) batches: Batches,
     pub(crate) cache: ReadCache,
+    /// At most one automatic reply per customer per organization within this window.
+    pub(crate) auto_reply_window: AutoReplyWindow,
+    /// Inbound messages of one customer to one number, one at a time in this process.
+    pub(crate) customers: Turns,
 }
 
 impl<R: PersistedEventRepository + Clone> Switchboard<R> {
@@ -113,7 +118,15 @@ impl<R: PersistedEventRepository + Clone> Switchboard<R> {
             shared_number,
             batches: Batches::default(),
             cache: ReadCache::default(),
+            auto_reply_window: AutoReplyWindow::default(),
+            customers: Turns::default(),
         }
+    }
+
+    /// Sets the auto-reply window (`AUTO_REPLY_WINDOW_SECS`; default one hour).
+    pub fn with_auto_reply_window(mut self, window: AutoReplyWindow) -> Self {
+        self.auto_reply_window = window;
+        self
     }
 
     /// The telephony provider (for health checks).

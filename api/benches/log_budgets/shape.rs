@@ -145,6 +145,7 @@ impl LogShape {
                 outcome: InboundOutcome::Accepted,
                 replies: Vec::new(),
                 decided_at: at,
+                auto_reply_suppressed: false,
             },
             (false, false) => MessageEvent::MessageSent {
                 message: OutboundMessage {

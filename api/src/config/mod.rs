@@ -3,8 +3,10 @@
 //! listed in `.env.example`; secrets are `SecretString`s so they never print.
 
 mod checks;
+mod limits;
 
 pub use checks::LogFormat;
+pub use limits::{Limits, DEFAULT_RATE_PER_KEY, DEFAULT_RATE_PER_SOURCE};
 
 use secrecy::SecretString;
 use switchboard_domain::E164;
@@ -80,6 +82,8 @@ pub struct Settings {
     /// `SANDBOX` (or `serve --sandbox`): run the built-in sandbox on purpose. Without it the
     /// sandbox runs only on the zero-setup default (SQLite, a loopback `BIND_ADDR`).
     pub sandbox: bool,
+    /// The bounds on abuse (auto-replies, request rates, slow connections).
+    pub limits: Limits,
 }
 
 /// How deliveries to organizations' endpoints are made.
@@ -239,6 +243,7 @@ impl Settings {
             },
             log_format,
             prices: prices(&get)?,
+            limits: Limits::from_lookup(&get)?,
             sandbox: get("SANDBOX")
                 .map(|v| {
                     checks::boolean(&v).map_err(|reason| ConfigError::Invalid {

@@ -17,7 +17,7 @@ pub use routes::RouteTemplates;
 pub use unit_of_work::MeteredUnitOfWork;
 
 use prometheus::{
-    GaugeVec, HistogramOpts, HistogramVec, IntCounterVec, IntGaugeVec, Opts, Registry,
+    GaugeVec, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGaugeVec, Opts, Registry,
 };
 
 /// Latency buckets in seconds: 1 ms to 10 s, for both HTTP handling and provider calls.
@@ -41,6 +41,13 @@ pub struct Metrics {
     /// `reason` is `missing`, `wrong_key` (not the admin key), `unknown_key` (no organization
     /// key matches) or `revoked`.
     pub auth_failures: IntCounterVec,
+    /// `switchboard_auto_replies_suppressed_total`: inbound messages whose automatic reply
+    /// (welcome, away, quota-exhausted, join help) was left out because one went to the customer
+    /// within `AUTO_REPLY_WINDOW_SECS`.
+    pub auto_replies_suppressed: IntCounter,
+    /// `switchboard_rate_limited_total{limit}`: `/v1` requests answered 429; `limit` is `key`
+    /// (the API key's rate) or `source` (the client address's rate).
+    pub rate_limited: IntCounterVec,
     /// `switchboard_delivery_attempts_total{mode, result}`: attempts to deliver to organizations'
     /// endpoints; `mode` is `async` (the dispatcher) or `responder` (inside the webhook),
     /// `result` `delivered` or `failed`.
@@ -103,6 +110,19 @@ impl Metrics {
             "/v1 requests refused authentication, by reason.",
             &["reason"],
         );
+        let auto_replies_suppressed = IntCounter::new(
+            "switchboard_auto_replies_suppressed_total",
+            "Inbound messages whose automatic reply the auto-reply window suppressed.",
+        )
+        .expect("valid metric");
+        registry
+            .register(Box::new(auto_replies_suppressed.clone()))
+            .expect("registered once");
+        let rate_limited = counter(
+            "switchboard_rate_limited_total",
+            "/v1 requests answered 429, by the limit they exceeded (key or source).",
+            &["limit"],
+        );
         let delivery_attempts = counter(
             "switchboard_delivery_attempts_total",
             "Attempts to deliver envelopes to organizations' endpoints, by mode and result.",
@@ -161,6 +181,8 @@ impl Metrics {
             http_duration,
             webhooks,
             auth_failures,
+            auto_replies_suppressed,
+            rate_limited,
             delivery_attempts,
             provider_calls,
             provider_duration,

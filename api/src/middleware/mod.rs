@@ -1,12 +1,15 @@
-//! The edge of every request: request ids, tracing spans, the `/v1` body limit, and the
-//! conversion of every framework error into problem+json (with `Allow` on a 405).
+//! The edge of every request: request ids, tracing spans, the `/v1` body limit and rate limits,
+//! and the conversion of every framework error into problem+json (with `Allow` on a 405).
 
 mod allow;
 mod body_limit;
+mod edge;
 mod framework_errors;
+pub mod rate_limit;
 pub mod webhook_bound;
 
 pub use body_limit::MAX_BODY_BYTES;
+pub use edge::edge;
 pub use framework_errors::problem_from_error;
 
 use std::sync::Arc;

@@ -29,10 +29,14 @@ pub mod status {
     pub const UNPROCESSABLE: u16 = 1 << 6;
     /// 503: storage or the provider is unavailable, or contention persisted.
     pub const UNAVAILABLE: u16 = 1 << 7;
+    /// 429: the key's or the address's request rate is exceeded (`RATE_LIMIT_PER_KEY`,
+    /// `RATE_LIMIT_PER_SOURCE`).
+    pub const TOO_MANY_REQUESTS: u16 = 1 << 9;
 
     /// What every authenticated operation can answer: a bad token, a key without the right
-    /// (organization keys: another role or the platform's operations), unavailable storage.
-    pub const AUTHENTICATED: u16 = UNAUTHORIZED | FORBIDDEN | UNAVAILABLE;
+    /// (organization keys: another role or the platform's operations), a rate exceeded,
+    /// unavailable storage.
+    pub const AUTHENTICATED: u16 = UNAUTHORIZED | FORBIDDEN | TOO_MANY_REQUESTS | UNAVAILABLE;
     /// What an operation that reads a JSON body can answer about it: malformed (400), too large
     /// (413), not JSON (415), a field out of its constraints (422).
     pub const JSON_BODY: u16 =
@@ -49,6 +53,7 @@ pub mod status {
             413 => PAYLOAD_TOO_LARGE,
             415 => UNSUPPORTED_MEDIA_TYPE,
             422 => UNPROCESSABLE,
+            429 => TOO_MANY_REQUESTS,
             503 => UNAVAILABLE,
             _ => 0,
         }
@@ -116,11 +121,11 @@ mod tests {
         };
         assert_eq!(
             statuses(Problems::<{ AUTHENTICATED | NOT_FOUND }>::meta()),
-            vec![401, 403, 404, 503]
+            vec![401, 403, 404, 429, 503]
         );
         assert_eq!(
             statuses(Problems::<{ AUTHENTICATED | JSON_BODY }>::meta()),
-            vec![400, 401, 403, 413, 415, 422, 503]
+            vec![400, 401, 403, 413, 415, 422, 429, 503]
         );
     }
 }

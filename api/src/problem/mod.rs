@@ -105,6 +105,15 @@ pub enum ApiError {
     /// A field's value is invalid, or the provider refused (its code and message passed through).
     #[oai(status = 422, content_type = "application/problem+json")]
     Unprocessable(Json<Problem>),
+    /// Too many requests from this key or this address (`rate_limited`); retry after the
+    /// given seconds.
+    #[oai(status = 429, content_type = "application/problem+json")]
+    TooManyRequests(
+        Json<Problem>,
+        /// Seconds to wait before retrying.
+        #[oai(header = "Retry-After")]
+        u32,
+    ),
     /// The provider or the database is unavailable, or contention persisted; retry later.
     #[oai(status = 503, content_type = "application/problem+json")]
     Unavailable(
@@ -127,6 +136,7 @@ impl ApiError {
             413 => ApiError::PayloadTooLarge(Json(problem)),
             415 => ApiError::UnsupportedMediaType(Json(problem)),
             422 => ApiError::Unprocessable(Json(problem)),
+            429 => ApiError::TooManyRequests(Json(problem), 1),
             _ => ApiError::Unavailable(Json(problem), 1),
         }
     }
@@ -147,6 +157,7 @@ impl ApiError {
             | ApiError::PayloadTooLarge(p)
             | ApiError::UnsupportedMediaType(p)
             | ApiError::Unprocessable(p)
+            | ApiError::TooManyRequests(p, _)
             | ApiError::Unavailable(p, _) => p.0.status,
         }
     }

@@ -90,6 +90,7 @@ pub async fn inbound_message(req: &Request, body: Body, state: Data<&Arc<AppStat
                 message_sid = %received.message.message_sid,
                 outcome = received.outcome.as_str(),
                 duplicate = !received.newly_recorded,
+                auto_reply_suppressed = received.auto_reply_suppressed,
                 "inbound message recorded"
             );
             let outcome = if received.newly_recorded {
@@ -98,6 +99,9 @@ pub async fn inbound_message(req: &Request, body: Body, state: Data<&Arc<AppStat
                 "duplicate"
             };
             metrics.webhook(WEBHOOK, outcome);
+            if received.newly_recorded && received.auto_reply_suppressed {
+                metrics.auto_replies_suppressed.inc();
+            }
             twiml::response(&received.replies, reply.as_ref())
         }
         Ok(Err(error)) => {

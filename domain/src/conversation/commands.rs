@@ -1,6 +1,6 @@
 use chrono::{DateTime, Utc};
 
-use crate::{Channel, Keyword, OrganizationId};
+use crate::{AutoReplyWindow, Channel, Keyword, OrganizationId};
 
 /// Orders to the `Conversation` aggregate.
 #[derive(Clone, Debug, PartialEq)]
@@ -35,5 +35,16 @@ pub enum ConversationCommand {
         customer: String,
         /// When.
         at: DateTime<Utc>,
+    },
+    /// Record that an automatic reply (welcome, away, quota-exhausted, join confirmation) goes
+    /// to the customer in answer to `message_sid`, unless one went within `window`: then
+    /// nothing is recorded and the reply is suppressed (see [`super::Conversation::may_auto_reply`]).
+    RecordAutoReply {
+        /// The message answered.
+        message_sid: String,
+        /// When.
+        at: DateTime<Utc>,
+        /// The bound in force.
+        window: AutoReplyWindow,
     },
 }

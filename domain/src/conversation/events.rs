@@ -38,6 +38,14 @@ pub enum ConversationEvent {
         /// When.
         at: DateTime<Utc>,
     },
+    /// An automatic reply went to the customer in answer to `message_sid`; the next one waits
+    /// for the auto-reply window to pass.
+    AutoReplied {
+        /// The message answered.
+        message_sid: String,
+        /// When.
+        at: DateTime<Utc>,
+    },
 }
 
 impl DomainEvent for ConversationEvent {
@@ -47,6 +55,7 @@ impl DomainEvent for ConversationEvent {
             ConversationEvent::InboundRecorded { .. } => "InboundRecorded",
             ConversationEvent::CustomerOptedOut { .. } => "CustomerOptedOut",
             ConversationEvent::CustomerOptedIn { .. } => "CustomerOptedIn",
+            ConversationEvent::AutoReplied { .. } => "AutoReplied",
         }
         .to_string()
     }

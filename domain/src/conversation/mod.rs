@@ -1,7 +1,8 @@
 //! The `Conversation` aggregate: one organization and one customer address (id
 //! `{organization_id}/{customer}`, e.g. `…/whatsapp:+15551230000`). It knows whether the
 //! customer wrote before (the welcome goes once), whether they opted out, and when they last
-//! wrote (the WhatsApp 24-hour customer-service window, Twilio error 63016).
+//! wrote (the WhatsApp 24-hour customer-service window, Twilio error 63016), and when it last
+//! got an automatic reply (at most one per [`AutoReplyWindow`]).
 
 mod commands;
 mod errors;
@@ -18,7 +19,7 @@ pub use commands::ConversationCommand;
 pub use errors::ConversationError;
 pub use events::ConversationEvent;
 
-use crate::{Channel, Keyword, OrganizationId};
+use crate::{AutoReplyWindow, Channel, Keyword, OrganizationId};
 
 /// The WhatsApp customer-service window: free-form messages are allowed for 24 hours after the
 /// customer's last message (Twilio error 63016 page).
@@ -37,6 +38,8 @@ pub struct Conversation {
     last_message_sid: Option<String>,
     last_inbound_at: Option<DateTime<Utc>>,
     opted_out: bool,
+    #[serde(default)]
+    last_auto_reply_at: Option<DateTime<Utc>>,
 }
 
 impl Conversation {
@@ -48,6 +51,11 @@ impl Conversation {
     /// Whether the customer opted out.
     pub fn is_opted_out(&self) -> bool {
         self.opted_out
+    }
+
+    /// Whether an automatic reply may go to the customer at `at`: none went within `window`.
+    pub fn may_auto_reply(&self, at: DateTime<Utc>, window: AutoReplyWindow) -> bool {
+        window.allows(self.last_auto_reply_at, at)
     }
 
     /// When the customer last wrote.
@@ -144,6 +152,17 @@ impl Aggregate for Conversation {
                 self.authorize_outbound(channel, template, at)?;
                 vec![]
             }
+            ConversationCommand::RecordAutoReply {
+                message_sid,
+                at,
+                window,
+            } => {
+                if self.may_auto_reply(at, window) {
+                    vec![E::AutoReplied { message_sid, at }]
+                } else {
+                    vec![]
+                }
+            }
             ConversationCommand::RecordProviderOptOut {
                 organization_id,
                 customer,
@@ -191,6 +210,7 @@ impl Aggregate for Conversation {
             }
             ConversationEvent::CustomerOptedOut { .. } => self.opted_out = true,
             ConversationEvent::CustomerOptedIn { .. } => self.opted_out = false,
+            ConversationEvent::AutoReplied { at, .. } => self.last_auto_reply_at = Some(at),
         }
     }
 }

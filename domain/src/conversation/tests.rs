@@ -187,3 +187,53 @@ fn a_provider_refusal_for_unsubscribed_opts_the_customer_out() {
             at: at(),
         }]);
 }
+
+fn auto_reply(sid: &str, at: DateTime<Utc>) -> ConversationCommand {
+    ConversationCommand::RecordAutoReply {
+        message_sid: sid.into(),
+        at,
+        window: AutoReplyWindow::from_secs(3600),
+    }
+}
+
+fn auto_replied(sid: &str, at: DateTime<Utc>) -> ConversationEvent {
+    ConversationEvent::AutoReplied {
+        message_sid: sid.into(),
+        at,
+    }
+}
+
+#[test]
+fn the_first_automatic_reply_is_recorded() {
+    ConversationTest::with(())
+        .given(vec![started("SM1"), recorded("SM1", at())])
+        .when(auto_reply("SM1", at()))
+        .then_expect_events(vec![auto_replied("SM1", at())]);
+}
+
+#[test]
+fn an_automatic_reply_within_the_window_is_suppressed() {
+    let later = at() + Duration::minutes(59);
+    ConversationTest::with(())
+        .given(vec![
+            started("SM1"),
+            recorded("SM1", at()),
+            auto_replied("SM1", at()),
+            recorded("SM2", later),
+        ])
+        .when(auto_reply("SM2", later))
+        .then_expect_events(vec![]);
+}
+
+#[test]
+fn an_automatic_reply_goes_again_once_the_window_has_passed() {
+    let later = at() + Duration::hours(1);
+    ConversationTest::with(())
+        .given(vec![
+            started("SM1"),
+            auto_replied("SM1", at()),
+            recorded("SM2", later),
+        ])
+        .when(auto_reply("SM2", later))
+        .then_expect_events(vec![auto_replied("SM2", later)]);
+}

@@ -21,6 +21,8 @@ pub enum MessageCommand {
         replies: Vec<String>,
         /// When.
         decided_at: DateTime<Utc>,
+        /// Whether an automatic reply was suppressed by the auto-reply window.
+        auto_reply_suppressed: bool,
     },
     /// Record a message the provider accepted for sending.
     RecordSent {

@@ -26,6 +26,11 @@ pub enum MessageEvent {
         replies: Vec<String>,
         /// When.
         decided_at: DateTime<Utc>,
+        /// Whether an automatic reply was called for but left out, one having gone to the
+        /// customer within the auto-reply window (absent in events recorded before the bound:
+        /// `false`).
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        auto_reply_suppressed: bool,
     },
     /// The provider accepted an outbound message.
     MessageSent {

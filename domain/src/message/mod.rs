@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 pub use commands::MessageCommand;
 pub use errors::MessageError;
 pub use events::MessageEvent;
-pub use outcome::{decide, Handling, InboundFacts, InboundOutcome};
+pub use outcome::{decide, AutoReply, Handling, InboundDecision, InboundFacts, InboundOutcome};
 pub use segments::sms_segments;
 
 use crate::{Channel, ChannelAddress, MessageSid, MessageStatus, OrganizationId};
@@ -113,6 +113,8 @@ pub struct Message {
     status: Option<MessageStatus>,
     #[serde(default)]
     responder_reply: Option<ResponderReply>,
+    #[serde(default)]
+    auto_reply_suppressed: bool,
 }
 
 impl Message {
@@ -134,6 +136,11 @@ impl Message {
     /// The replies decided with the outcome.
     pub fn replies(&self) -> &[String] {
         &self.replies
+    }
+
+    /// Whether the auto-reply window suppressed an automatic reply to this message.
+    pub fn auto_reply_suppressed(&self) -> bool {
+        self.auto_reply_suppressed
     }
 
     /// The responder's reply, once recorded.
@@ -203,6 +210,7 @@ impl Aggregate for Message {
                 outcome,
                 replies,
                 decided_at,
+                auto_reply_suppressed,
             } => {
                 if self.received.is_none() {
                     return Err(MessageError::NotReceived);
@@ -212,6 +220,7 @@ impl Aggregate for Message {
                         outcome,
                         replies,
                         decided_at,
+                        auto_reply_suppressed,
                     };
                     sink.write(event, self).await;
                 }
@@ -288,10 +297,14 @@ impl Aggregate for Message {
                 self.status = Some(MessageStatus::Received);
             }
             MessageEvent::InboundOutcomeDecided {
-                outcome, replies, ..
+                outcome,
+                replies,
+                auto_reply_suppressed,
+                ..
             } => {
                 self.outcome = Some(outcome);
                 self.replies = replies;
+                self.auto_reply_suppressed = auto_reply_suppressed;
             }
             MessageEvent::MessageSent {
                 message, status, ..

@@ -83,13 +83,61 @@ pub struct InboundFacts<'a> {
     pub settings: &'a Settings,
     /// The organization's name, for `{organization}` in texts.
     pub organization_name: &'a str,
+    /// Whether an automatic reply may go now (none went to the customer within the window).
+    pub auto_reply_allowed: bool,
+}
+
+/// Whether a decision carries an automatic reply (welcome, away, quota-exhausted), bounded to
+/// one per customer per organization per [`crate::AutoReplyWindow`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AutoReply {
+    /// The rules call for none.
+    None,
+    /// One goes out: record it on the conversation.
+    Sent,
+    /// One was called for within the window: left out of the replies.
+    Suppressed,
+}
+
+/// What the rules decided for a routed message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InboundDecision {
+    /// The outcome.
+    pub outcome: InboundOutcome,
+    /// The replies for the TwiML answer, in order.
+    pub replies: Vec<String>,
+    /// Whether an automatic reply goes, or was suppressed.
+    pub auto_reply: AutoReply,
 }
 
 /// The outcome and the replies, in order: the welcome (first contact) before anything else,
 /// then the away, quota-exhausted or help text. Opted-out senders get nothing; on SMS, STOP and
 /// START get nothing from us either, since Twilio answers those itself on long codes and blocks
-/// our messages to an unsubscribed number (error 21610).
-pub fn decide(facts: &InboundFacts<'_>) -> (InboundOutcome, Vec<String>) {
+/// our messages to an unsubscribed number (error 21610). The automatic replies (welcome, away,
+/// quota-exhausted) are left out unless `facts.auto_reply_allowed`; the compliance replies
+/// (HELP, and STOP/START on WhatsApp) always go.
+pub fn decide(facts: &InboundFacts<'_>) -> InboundDecision {
+    let (outcome, replies) = replies(facts);
+    let automatic = replies.iter().any(|(_, automatic)| *automatic);
+    let auto_reply = match (automatic, facts.auto_reply_allowed) {
+        (false, _) => AutoReply::None,
+        (true, true) => AutoReply::Sent,
+        (true, false) => AutoReply::Suppressed,
+    };
+    let replies = replies
+        .into_iter()
+        .filter(|(_, automatic)| !automatic || auto_reply == AutoReply::Sent)
+        .map(|(text, _)| text)
+        .collect();
+    InboundDecision {
+        outcome,
+        replies,
+        auto_reply,
+    }
+}
+
+/// Every reply the rules call for, each marked whether it is automatic.
+fn replies(facts: &InboundFacts<'_>) -> (InboundOutcome, Vec<(String, bool)>) {
     let name = facts.organization_name;
     let settings = facts.settings;
     let mut replies = Vec::new();
@@ -98,8 +146,9 @@ pub fn decide(facts: &InboundFacts<'_>) -> (InboundOutcome, Vec<String>) {
         Handling::FromOptedOut => return (InboundOutcome::OptedOut, replies),
         Handling::Keyword(Keyword::OptOut) => {
             if facts.channel == Channel::Whatsapp {
-                replies.push(format!(
-                    "You're unsubscribed from {name}. Reply START to resubscribe."
+                replies.push((
+                    format!("You're unsubscribed from {name}. Reply START to resubscribe."),
+                    false,
                 ));
             }
             return (
@@ -111,7 +160,7 @@ pub fn decide(facts: &InboundFacts<'_>) -> (InboundOutcome, Vec<String>) {
         }
         Handling::Keyword(Keyword::OptIn) => {
             if facts.channel == Channel::Whatsapp {
-                replies.push(format!("You're resubscribed to {name}."));
+                replies.push((format!("You're resubscribed to {name}."), false));
             }
             return (
                 InboundOutcome::Keyword {
@@ -122,9 +171,9 @@ pub fn decide(facts: &InboundFacts<'_>) -> (InboundOutcome, Vec<String>) {
         }
         Handling::Keyword(Keyword::Help) => {
             if welcome {
-                replies.push(settings.welcome(name));
+                replies.push((settings.welcome(name), true));
             }
-            replies.push(settings.help(name));
+            replies.push((settings.help(name), false));
             return (
                 InboundOutcome::Keyword {
                     keyword: Keyword::Help,
@@ -136,11 +185,11 @@ pub fn decide(facts: &InboundFacts<'_>) -> (InboundOutcome, Vec<String>) {
         Handling::Counted => InboundOutcome::Accepted,
     };
     if welcome {
-        replies.push(settings.welcome(name));
+        replies.push((settings.welcome(name), true));
     }
     match outcome {
-        InboundOutcome::RefusedQuota => replies.push(settings.quota_exhausted(name)),
-        _ if !facts.open_now => replies.push(settings.away(name)),
+        InboundOutcome::RefusedQuota => replies.push((settings.quota_exhausted(name), true)),
+        _ if !facts.open_now => replies.push((settings.away(name), true)),
         _ => {}
     }
     (outcome, replies)

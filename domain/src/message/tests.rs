@@ -83,6 +83,7 @@ fn decided(outcome: InboundOutcome, replies: &[&str]) -> MessageEvent {
         outcome,
         replies: replies.iter().map(|r| r.to_string()).collect(),
         decided_at: at(),
+        auto_reply_suppressed: false,
     }
 }
 
@@ -101,6 +102,7 @@ fn an_outcome_is_decided_once() {
             outcome: InboundOutcome::RefusedQuota,
             replies: vec![],
             decided_at: at(),
+            auto_reply_suppressed: false,
         })
         .then_expect_events(vec![]);
 }
@@ -113,6 +115,7 @@ fn no_outcome_without_a_received_message() {
             outcome: InboundOutcome::Accepted,
             replies: vec![],
             decided_at: at(),
+            auto_reply_suppressed: false,
         })
         .then_expect_error(MessageError::NotReceived);
 }
@@ -216,7 +219,13 @@ mod rules {
             channel: Channel::Sms,
             settings,
             organization_name: "Acme",
+            auto_reply_allowed: true,
         }
+    }
+
+    fn pair(facts: &InboundFacts<'_>) -> (InboundOutcome, Vec<String>) {
+        let decision = decide(facts);
+        (decision.outcome, decision.replies)
     }
 
     #[test]
@@ -232,7 +241,7 @@ mod rules {
             ..facts(Handling::Counted, &settings)
         };
         assert_eq!(
-            decide(&first),
+            pair(&first),
             (
                 InboundOutcome::Accepted,
                 vec!["Welcome to Acme!".to_string(), "We're closed.".to_string()]
@@ -243,11 +252,11 @@ mod rules {
             ..facts(Handling::Counted, &settings)
         };
         assert_eq!(
-            decide(&later),
+            pair(&later),
             (InboundOutcome::Accepted, vec!["We're closed.".to_string()])
         );
         assert_eq!(
-            decide(&facts(Handling::Counted, &settings)),
+            pair(&facts(Handling::Counted, &settings)),
             (InboundOutcome::Accepted, vec![])
         );
     }
@@ -260,7 +269,7 @@ mod rules {
             open_now: false,
             ..facts(Handling::Counted, &settings)
         };
-        let (outcome, replies) = decide(&refused);
+        let (outcome, replies) = pair(&refused);
         assert_eq!(outcome, InboundOutcome::RefusedQuota);
         assert_eq!(replies, vec![settings.quota_exhausted("Acme")]);
     }
@@ -272,7 +281,7 @@ mod rules {
             ..Settings::default()
         };
         assert_eq!(
-            decide(&facts(Handling::Keyword(Keyword::Help), &settings)),
+            pair(&facts(Handling::Keyword(Keyword::Help), &settings)),
             (
                 InboundOutcome::Keyword {
                     keyword: Keyword::Help
@@ -281,7 +290,7 @@ mod rules {
             )
         );
         assert_eq!(
-            decide(&facts(Handling::Keyword(Keyword::OptOut), &settings)),
+            pair(&facts(Handling::Keyword(Keyword::OptOut), &settings)),
             (
                 InboundOutcome::Keyword {
                     keyword: Keyword::OptOut
@@ -294,9 +303,9 @@ mod rules {
             channel: Channel::Whatsapp,
             ..facts(Handling::Keyword(Keyword::OptOut), &settings)
         };
-        assert_eq!(decide(&whatsapp).1.len(), 1);
+        assert_eq!(pair(&whatsapp).1.len(), 1);
         assert_eq!(
-            decide(&facts(Handling::FromOptedOut, &settings)),
+            pair(&facts(Handling::FromOptedOut, &settings)),
             (InboundOutcome::OptedOut, vec![])
         );
         assert_eq!(Handling::of(None, true), Handling::FromOptedOut);
@@ -304,6 +313,56 @@ mod rules {
             Handling::of(Some(Keyword::OptIn), true),
             Handling::Keyword(Keyword::OptIn)
         );
+    }
+
+    #[test]
+    fn within_the_auto_reply_window_the_automatic_replies_are_suppressed() {
+        let settings = Settings {
+            welcome_message: Some("Welcome!".into()),
+            away_message: Some("We're closed.".into()),
+            help_message: Some("Call us".into()),
+            ..Settings::default()
+        };
+        let away = InboundFacts {
+            first_contact: true,
+            open_now: false,
+            ..facts(Handling::Counted, &settings)
+        };
+        assert_eq!(decide(&away).auto_reply, AutoReply::Sent);
+        let bounded = InboundFacts {
+            auto_reply_allowed: false,
+            ..away.clone()
+        };
+        assert_eq!(
+            decide(&bounded),
+            InboundDecision {
+                outcome: InboundOutcome::Accepted,
+                replies: vec![],
+                auto_reply: AutoReply::Suppressed,
+            }
+        );
+        let refused = InboundFacts {
+            within_quota: false,
+            ..bounded.clone()
+        };
+        assert_eq!(decide(&refused).outcome, InboundOutcome::RefusedQuota);
+        assert_eq!(decide(&refused).replies, Vec::<String>::new());
+        let help = InboundFacts {
+            handling: Handling::Keyword(Keyword::Help),
+            ..bounded
+        };
+        assert_eq!(
+            pair(&help).1,
+            vec!["Call us".to_string()],
+            "compliance replies are never suppressed"
+        );
+        let open = InboundFacts {
+            open_now: true,
+            first_contact: false,
+            auto_reply_allowed: false,
+            ..facts(Handling::Counted, &settings)
+        };
+        assert_eq!(decide(&open).auto_reply, AutoReply::None);
     }
 }
 
@@ -329,6 +388,7 @@ fn history_with(outcome: InboundOutcome) -> Vec<MessageEvent> {
             outcome,
             replies: vec![],
             decided_at: at(),
+            auto_reply_suppressed: false,
         },
     ]
 }
@@ -369,4 +429,20 @@ fn a_refused_or_keyword_message_gets_no_responder_reply() {
             .when(responder_reply())
             .then_expect_error(MessageError::NotAccepted);
     }
+}
+
+#[test]
+fn an_outcome_recorded_before_the_auto_reply_bound_reads_as_not_suppressed() {
+    let stored = serde_json::json!({"InboundOutcomeDecided": {
+        "outcome": {"kind": "accepted"},
+        "replies": ["Welcome"],
+        "decided_at": "2026-11-21T12:00:00Z"
+    }});
+    let event: MessageEvent = serde_json::from_value(stored.clone()).unwrap();
+    assert_eq!(event, decided(InboundOutcome::Accepted, &["Welcome"]));
+    assert_eq!(
+        serde_json::to_value(&event).unwrap(),
+        stored,
+        "an unsuppressed outcome keeps the shape it always had"
+    );
 }

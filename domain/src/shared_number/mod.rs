@@ -1,6 +1,7 @@
 //! The `SharedNumberMember` aggregate: which organization a customer reaches through the
 //! platform's shared number (id: the customer's address). `join <code>` binds the customer to an
-//! organization until they join another.
+//! organization until they join another. A customer who joined none gets the join help at most
+//! once per [`AutoReplyWindow`].
 
 #[cfg(test)]
 mod tests;
@@ -10,7 +11,7 @@ use cqrs_es::event_sink::EventSink;
 use cqrs_es::{Aggregate, DomainEvent};
 use serde::{Deserialize, Serialize};
 
-use crate::OrganizationId;
+use crate::{AutoReplyWindow, OrganizationId};
 
 /// Orders to the `SharedNumberMember` aggregate.
 #[derive(Clone, Debug, PartialEq)]
@@ -23,6 +24,17 @@ pub enum SharedNumberCommand {
         message_sid: String,
         /// When.
         at: DateTime<Utc>,
+    },
+    /// Record that the join help ("send: join <code>", or "that code doesn't match") goes to
+    /// the customer in answer to `message_sid`, unless it went within `window`: then nothing is
+    /// recorded and the help is suppressed (see [`SharedNumberMember::may_auto_reply`]).
+    RecordAutoReply {
+        /// The message answered.
+        message_sid: String,
+        /// When.
+        at: DateTime<Utc>,
+        /// The bound in force.
+        window: AutoReplyWindow,
     },
 }
 
@@ -38,12 +50,20 @@ pub enum SharedNumberEvent {
         /// When.
         at: DateTime<Utc>,
     },
+    /// The join help went to the customer in answer to `message_sid`.
+    JoinHelpSent {
+        /// The message answered.
+        message_sid: String,
+        /// When.
+        at: DateTime<Utc>,
+    },
 }
 
 impl DomainEvent for SharedNumberEvent {
     fn event_type(&self) -> String {
         match self {
             SharedNumberEvent::CustomerJoined { .. } => "CustomerJoined".to_string(),
+            SharedNumberEvent::JoinHelpSent { .. } => "JoinHelpSent".to_string(),
         }
     }
 
@@ -61,12 +81,19 @@ pub enum SharedNumberError {}
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct SharedNumberMember {
     organization_id: Option<OrganizationId>,
+    #[serde(default)]
+    last_auto_reply_at: Option<DateTime<Utc>>,
 }
 
 impl SharedNumberMember {
     /// The organization the customer joined last, if any.
     pub fn organization_id(&self) -> Option<OrganizationId> {
         self.organization_id
+    }
+
+    /// Whether the join help may go to the customer at `at`: it did not within `window`.
+    pub fn may_auto_reply(&self, at: DateTime<Utc>, window: AutoReplyWindow) -> bool {
+        window.allows(self.last_auto_reply_at, at)
     }
 }
 
@@ -99,6 +126,17 @@ impl Aggregate for SharedNumberMember {
                 }
                 Ok(())
             }
+            SharedNumberCommand::RecordAutoReply {
+                message_sid,
+                at,
+                window,
+            } => {
+                if self.may_auto_reply(at, window) {
+                    let event = SharedNumberEvent::JoinHelpSent { message_sid, at };
+                    sink.write(event, self).await;
+                }
+                Ok(())
+            }
         }
     }
 
@@ -107,6 +145,7 @@ impl Aggregate for SharedNumberMember {
             SharedNumberEvent::CustomerJoined {
                 organization_id, ..
             } => self.organization_id = Some(organization_id),
+            SharedNumberEvent::JoinHelpSent { at, .. } => self.last_auto_reply_at = Some(at),
         }
     }
 }

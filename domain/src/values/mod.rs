@@ -2,6 +2,7 @@
 
 mod api_key;
 mod area_code;
+mod auto_reply_window;
 mod billing_period;
 mod business_hours;
 mod capabilities;
@@ -24,6 +25,7 @@ pub use api_key::{
     API_KEY_PREFIX, API_KEY_SECRET_HEX,
 };
 pub use area_code::{AreaCode, InvalidAreaCode};
+pub use auto_reply_window::AutoReplyWindow;
 pub use billing_period::{validate_billing_day, BillingPeriod, InvalidBillingDay};
 pub use business_hours::{
     format_time_of_day, parse_time_of_day, BusinessHours, InvalidSchedule, TimeRange, TimeZone,

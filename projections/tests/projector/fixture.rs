@@ -157,6 +157,7 @@ impl Fixture {
                 outcome,
                 replies: vec!["Thanks!".into()],
                 decided_at: Utc::now(),
+                auto_reply_suppressed: false,
             },
         )
         .await;

@@ -47,6 +47,7 @@ async fn decide_joined(fx: &Fixture, sid: &str, organization: OrganizationId) {
         },
         replies: vec!["You're now connected to Acme.".into()],
         decided_at: Utc::now(),
+        auto_reply_suppressed: false,
     };
     fx.command::<Message>(sid, command).await;
 }

@@ -1,0 +1,41 @@
+//! The edge every request passes, outermost first: CORS; the request context (id, span, `/v1`
+//! body limit, problem+json for every error, HTTP metrics); the per-source rate limit; the
+//! bound on webhooks in flight; the authorization policy; the per-key rate limit.
+
+use std::sync::Arc;
+
+use poem::middleware::Cors;
+use poem::{Endpoint, EndpointExt};
+
+use super::rate_limit::{limit_key, limit_source, RateLimits};
+use super::{request_context, webhook_bound};
+use crate::config::Limits;
+use crate::metrics::Metrics;
+use crate::state::AppState;
+
+/// Wraps `routes` (with `state` as request data) in the edge, with `limits`' rates.
+pub fn edge(
+    routes: impl Endpoint + 'static,
+    state: Arc<AppState>,
+    limits: &Limits,
+    metrics: Arc<Metrics>,
+) -> impl Endpoint + 'static {
+    let policy_state = state.clone();
+    let webhook_permits = Arc::new(tokio::sync::Semaphore::new(
+        webhook_bound::MAX_IN_FLIGHT_WEBHOOKS,
+    ));
+    let rate_limits = Arc::new(RateLimits::new(
+        limits.rate_per_key,
+        limits.rate_per_source,
+        metrics.clone(),
+    ));
+    let key_limits = rate_limits.clone();
+    routes
+        .data(state)
+        .around(move |next, req| limit_key(next, req, key_limits.clone()))
+        .around(move |next, req| crate::auth::policy::authorize(next, req, policy_state.clone()))
+        .around(move |next, req| webhook_bound::bound(next, req, webhook_permits.clone()))
+        .around(move |next, req| limit_source(next, req, rate_limits.clone()))
+        .around(move |next, req| request_context(next, req, metrics.clone()))
+        .with(Cors::new())
+}
