@@ -111,4 +111,20 @@ pub trait GlobalLog: Send + Sync {
 
     /// Signals in-process waiters that events were appended.
     fn notify_append(&self);
+
+    /// `events` (as this log handed them out) with the personal fields the event store keeps
+    /// sealed with per-customer keys opened; `None` when none of them holds sealed fields (the
+    /// events read as they are). A customer's erased fields stay blank: empty text, empty list
+    /// or null, never an error. What the read models use; the audit chain reads events as
+    /// stored. By default nothing is sealed.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the keys cannot be read.
+    async fn opened(
+        &self,
+        events: &[RecordedEvent],
+    ) -> Result<Option<Vec<RecordedEvent>>, StoreError> {
+        let _ = events;
+        Ok(None)
+    }
 }
