@@ -6,6 +6,8 @@
 mod fields;
 mod keys;
 mod seal;
+#[cfg(test)]
+mod tests;
 
 use switchboard_application::ports::{RecordedEvent, StoreError};
 
