@@ -10,15 +10,16 @@ use switchboard_domain::privacy::{CustomerPrivacy, PrivacyEvent};
 
 use crate::projection::payload;
 
-/// The personal members of a delivery envelope's `data`, blanked on erasure.
-const ENVELOPE_PERSONAL: &[(&str, fn() -> Value)] = &[
-    ("body", || Value::from("")),
-    ("media", || Value::Array(Vec::new())),
-    ("profile_name", || Value::Null),
-    ("caller_name", || Value::Null),
-    ("voicemail_url", || Value::Null),
-    ("recording_url", || Value::Null),
-];
+/// What a personal member of a delivery envelope's `data` becomes on erasure; `None` for the
+/// other members.
+fn blank(member: &str) -> Option<Value> {
+    match member {
+        "body" => Some(Value::from("")),
+        "media" => Some(Value::Array(Vec::new())),
+        "profile_name" | "caller_name" | "voicemail_url" | "recording_url" => Some(Value::Null),
+        _ => None,
+    }
+}
 
 /// An erased customer: the organization id and the customer's address.
 pub(crate) struct Erased {
@@ -122,9 +123,9 @@ pub(crate) async fn scrub_deliveries(
         let Some(data) = envelope.get_mut("data").and_then(Value::as_object_mut) else {
             continue;
         };
-        for (name, blank) in ENVELOPE_PERSONAL {
-            if let Some(value) = data.get_mut(*name) {
-                *value = blank();
+        for (name, value) in data.iter_mut() {
+            if let Some(blank) = blank(name) {
+                *value = blank;
             }
         }
         sqlx::query("UPDATE deliveries SET payload = $2 WHERE delivery_id = $1")
