@@ -34,12 +34,7 @@ impl<R: PersistedEventRepository + Clone> Switchboard<R> {
         customer: &str,
         context: &RequestContext,
     ) -> Result<Erasure, AppError> {
-        let org: Organization = self
-            .state(&self.organizations, &organization_id.to_string())
-            .await?;
-        if org.id().is_none() {
-            return Err(OrganizationError::NotFound.into());
-        }
+        self.organization_ever_existed(organization_id).await?;
         let erased_at = self.clock.now();
         let command = PrivacyCommand::Erase {
             organization_id,
@@ -52,6 +47,26 @@ impl<R: PersistedEventRepository + Clone> Switchboard<R> {
             erased_at,
             erasures: state.erasures(),
         })
+    }
+}
+
+impl<R: PersistedEventRepository + Clone> Switchboard<R> {
+    /// Whether the organization was ever created (deleted ones included: their customers can
+    /// still be erased).
+    ///
+    /// # Errors
+    /// `OrganizationError::NotFound`; [`AppError::Store`].
+    pub async fn organization_ever_existed(
+        &self,
+        organization_id: OrganizationId,
+    ) -> Result<(), AppError> {
+        let org: Organization = self
+            .state(&self.organizations, &organization_id.to_string())
+            .await?;
+        match org.id() {
+            Some(_) => Ok(()),
+            None => Err(OrganizationError::NotFound.into()),
+        }
     }
 }
 

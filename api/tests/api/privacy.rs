@@ -232,6 +232,35 @@ async fn a_stored_plaintext_event_still_replays_and_is_erased_from_the_views(app
     );
 }
 
+async fn a_whatsapp_profile_name_and_media_are_erased(app: &TestApp) {
+    let org = app.create_organization("Wa", "trial").await;
+    let number = app.number_for(&org).await;
+    app.customer_sends(json!({
+        "from": format!("whatsapp:{CUSTOMER}"),
+        "to": format!("whatsapp:{number}"),
+        "body": "hola",
+        "profile_name": "Ana Falconer",
+        "media_urls": ["https://example.com/falcon.jpg"]
+    }))
+    .await;
+    app.wait_for_messages(&org, 1).await;
+    let path = format!("/v1/organizations/{org}/customers/whatsapp%3A{ENCODED}");
+    let stored = stored_payloads(app).await;
+    assert!(!stored.contains("Ana Falconer") && !stored.contains("falcon.jpg"));
+    let before = body(app.get(&format!("{path}/export")).await).await;
+    assert_eq!(
+        before["messages"][0]["profile_name"], "Ana Falconer",
+        "{before}"
+    );
+    let erased = app.post(&format!("{path}/erase"), json!({})).await;
+    assert_eq!(erased.status(), 200);
+    let after = body(app.get(&format!("{path}/export")).await).await;
+    let message = &after["messages"][0];
+    assert!(message.get("profile_name").is_none(), "{after}");
+    assert_eq!(message["media_urls"], json!([]), "{after}");
+    assert_eq!(message["body"], "", "{after}");
+}
+
 async fn an_unknown_customer_or_address_is_refused(app: &TestApp) {
     let org = app.create_organization("Empty", "starter").await;
     let unknown = app
@@ -258,5 +287,6 @@ async fn an_unknown_customer_or_address_is_refused(app: &TestApp) {
 on_both_backends!(
     erasure_survives_replay_and_keeps_the_audit_chain,
     a_stored_plaintext_event_still_replays_and_is_erased_from_the_views,
+    a_whatsapp_profile_name_and_media_are_erased,
     an_unknown_customer_or_address_is_refused
 );
