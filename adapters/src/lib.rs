@@ -6,6 +6,7 @@ pub mod credentials;
 pub mod delivery;
 pub mod event_store;
 pub mod lease;
+pub mod privacy;
 pub mod sandbox;
 #[cfg(feature = "test-support")]
 pub mod test_database;

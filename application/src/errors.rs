@@ -76,6 +76,12 @@ impl AppError {
     }
 }
 
+impl From<switchboard_domain::privacy::PrivacyError> for AppError {
+    fn from(error: switchboard_domain::privacy::PrivacyError) -> Self {
+        match error {}
+    }
+}
+
 impl From<SharedNumberError> for AppError {
     fn from(error: SharedNumberError) -> Self {
         match error {}

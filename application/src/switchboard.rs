@@ -8,6 +8,7 @@ use switchboard_domain::endpoint::Endpoint;
 use switchboard_domain::message::Message;
 use switchboard_domain::organization::Organization;
 use switchboard_domain::phone_number::PhoneNumber;
+use switchboard_domain::privacy::CustomerPrivacy;
 use switchboard_domain::quota::Quota;
 use switchboard_domain::shared_number::SharedNumberMember;
 use switchboard_domain::{AutoReplyWindow, E164};
@@ -60,6 +61,7 @@ pub struct Switchboard<R: PersistedEventRepository + Clone> {
     pub(crate) members: PersistedEventStore<R, SharedNumberMember>,
     pub(crate) endpoints: PersistedEventStore<R, Endpoint>,
     pub(crate) api_keys: PersistedEventStore<R, ApiKeys>,
+    pub(crate) privacy: PersistedEventStore<R, CustomerPrivacy>,
     pub(crate) unit_of_work: Arc<dyn UnitOfWork>,
     pub(crate) provider: Arc<dyn TelephonyProvider>,
     pub(crate) provider_name: String,
@@ -106,7 +108,8 @@ impl<R: PersistedEventRepository + Clone> Switchboard<R> {
             ),
             members: PersistedEventStore::new_event_store(repository.clone()),
             endpoints: PersistedEventStore::new_event_store(repository.clone()),
-            api_keys: PersistedEventStore::new_event_store(repository),
+            api_keys: PersistedEventStore::new_event_store(repository.clone()),
+            privacy: PersistedEventStore::new_event_store(repository),
             unit_of_work,
             provider,
             provider_name,

@@ -12,6 +12,7 @@ pub mod endpoint;
 pub mod message;
 pub mod organization;
 pub mod phone_number;
+pub mod privacy;
 pub mod quota;
 pub mod shared_number;
 pub mod upcasting;

@@ -11,10 +11,12 @@ static UPCASTERS: LazyLock<Vec<Box<dyn EventUpcaster>>> = LazyLock::new(upcaster
 
 /// Every upcaster, oldest first (an event passes through each that applies, in order).
 pub fn upcasters() -> Vec<Box<dyn EventUpcaster>> {
-    vec![
+    let mut all = vec![
         crate::message::upcasters::message_received_v2(),
         crate::organization::upcasters::number_requested_v2(),
-    ]
+    ];
+    all.extend(crate::message::upcasters::sealable());
+    all
 }
 
 /// Whether a stored `event_type` event of `event_version` is read as stored (no upcaster

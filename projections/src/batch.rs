@@ -81,6 +81,12 @@ pub(crate) async fn apply_next(
     }
     // Checkpoints are moved in name order, so concurrent writers lock them in one order.
     lanes.sort_by_key(|lane| lane.projection.name());
+    // Read models get the personal fields opened; the audit chain the events as stored.
+    let opened = if lanes.iter().any(|l| !l.projection.reads_stored_payloads()) {
+        log.opened(&events).await?
+    } else {
+        None
+    };
     let mut tx = conn.begin().await?;
     let mut work: Vec<(&Arc<dyn Projection>, &[RecordedEvent])> = Vec::new();
     for lane in &lanes {
@@ -88,7 +94,11 @@ pub(crate) async fn apply_next(
         let end = lane.until.map_or(events.len(), |until| {
             events.partition_point(|e| e.log_position <= until)
         });
-        let Some(slice) = events.get(first..end).filter(|s| !s.is_empty()) else {
+        let source = match &opened {
+            Some(opened) if !lane.projection.reads_stored_payloads() => opened,
+            _ => &events,
+        };
+        let Some(slice) = source.get(first..end).filter(|s| !s.is_empty()) else {
             continue;
         };
         let to = slice[slice.len() - 1].log_position;

@@ -53,6 +53,30 @@ pub struct CallsPage {
     pub next_cursor: Option<i64>,
 }
 
+/// The `calls_view` columns a [`CallRow`] is read from.
+pub(crate) const CALL_COLUMNS: &str = "call_sid, log_position, from_address, to_address,
+    caller_name, status, outcome, forwarded_to, dial_status, duration_secs, voicemail_url,
+    voicemail_secs, created_at, completed_at";
+
+/// A [`CallRow`] from a row of [`CALL_COLUMNS`].
+pub(crate) fn call_row(row: &sqlx::any::AnyRow) -> Result<CallRow, sqlx::Error> {
+    Ok(CallRow {
+        call_sid: row.try_get("call_sid")?,
+        from: row.try_get("from_address")?,
+        to: row.try_get("to_address")?,
+        caller_name: row.try_get("caller_name")?,
+        status: row.try_get("status")?,
+        outcome: row.try_get("outcome")?,
+        forwarded_to: row.try_get("forwarded_to")?,
+        dial_status: row.try_get("dial_status")?,
+        duration_secs: row.try_get("duration_secs")?,
+        voicemail_url: row.try_get("voicemail_url")?,
+        voicemail_secs: row.try_get("voicemail_secs")?,
+        created_at: row.try_get("created_at")?,
+        completed_at: row.try_get("completed_at")?,
+    })
+}
+
 impl CallsView {
     /// Up to `limit` of an organization's calls older than `cursor`, newest first.
     ///
@@ -64,15 +88,12 @@ impl CallsView {
         limit: u32,
         cursor: Option<i64>,
     ) -> Result<CallsPage, sqlx::Error> {
-        let rows = sqlx::query(
-            "SELECT call_sid, log_position, from_address, to_address, caller_name, status,
-                    outcome, forwarded_to, dial_status, duration_secs, voicemail_url,
-                    voicemail_secs, created_at, completed_at
-               FROM calls_view
+        let rows = sqlx::query(&format!(
+            "SELECT {CALL_COLUMNS} FROM calls_view
               WHERE organization_id = $1 AND log_position < $2
               ORDER BY log_position DESC
-              LIMIT $3",
-        )
+              LIMIT $3"
+        ))
         .bind(organization_id)
         .bind(cursor.unwrap_or(i64::MAX))
         .bind(i64::from(limit) + 1)
@@ -82,21 +103,7 @@ impl CallsView {
         let mut positions = Vec::with_capacity(rows.len());
         for row in &rows {
             positions.push(row.try_get::<i64, _>("log_position")?);
-            items.push(CallRow {
-                call_sid: row.try_get("call_sid")?,
-                from: row.try_get("from_address")?,
-                to: row.try_get("to_address")?,
-                caller_name: row.try_get("caller_name")?,
-                status: row.try_get("status")?,
-                outcome: row.try_get("outcome")?,
-                forwarded_to: row.try_get("forwarded_to")?,
-                dial_status: row.try_get("dial_status")?,
-                duration_secs: row.try_get("duration_secs")?,
-                voicemail_url: row.try_get("voicemail_url")?,
-                voicemail_secs: row.try_get("voicemail_secs")?,
-                created_at: row.try_get("created_at")?,
-                completed_at: row.try_get("completed_at")?,
-            });
+            items.push(call_row(row)?);
         }
         let next_cursor = if items.len() > limit as usize {
             items.truncate(limit as usize);
@@ -163,6 +170,9 @@ impl Projection for CallsView {
         tx: &mut AnyConnection,
         event: &RecordedEvent,
     ) -> Result<(), sqlx::Error> {
+        if let Some(erased) = crate::erasure::erasure_of(event)? {
+            return crate::erasure::scrub_calls(tx, &erased).await;
+        }
         if event.aggregate_type != <Call as cqrs_es::Aggregate>::TYPE {
             return Ok(());
         }

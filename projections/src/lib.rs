@@ -13,7 +13,9 @@ mod batch;
 mod bulk;
 mod calls;
 mod checkpoint;
+mod customer_data;
 pub mod delivery;
+mod erasure;
 mod messages;
 mod messages_batch;
 mod organizations;
@@ -25,11 +27,14 @@ mod routing_table;
 
 pub use batch::BATCH as PROJECTOR_BATCH;
 pub use calls::{CallRow, CallUsage, CallsPage, CallsView};
+pub use customer_data::{ConversationRow, CustomerData, DeliveryRow};
 pub use messages::{reply_sid, MessageRow, MessagesPage, MessagesView};
 pub use organizations::{
     OrganizationDirectoryView, OrganizationRow, OrganizationsPage, OrganizationsView,
 };
 pub use projection::Projection;
-pub use projector::{all_projections, ProjectionLag, Projector, ProjectorError};
+pub use projector::{
+    all_projections, projections_reading, ProjectionLag, Projector, ProjectorError,
+};
 pub use provisioning::ProvisioningRequests;
 pub use routing_table::{RoutingEntry, RoutingTable};

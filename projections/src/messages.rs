@@ -52,6 +52,30 @@ pub struct MessagesPage {
     pub next_cursor: Option<i64>,
 }
 
+/// The `messages_view` columns a [`MessageRow`] is read from.
+pub(crate) const MESSAGE_COLUMNS: &str = "message_sid, log_position, direction, channel,
+    from_address, to_address, body, media_urls, profile_name, status, outcome, error_code,
+    created_at";
+
+/// A [`MessageRow`] from a row of [`MESSAGE_COLUMNS`].
+pub(crate) fn message_row(row: &sqlx::any::AnyRow) -> Result<MessageRow, sqlx::Error> {
+    let media: String = row.try_get("media_urls")?;
+    Ok(MessageRow {
+        message_sid: row.try_get("message_sid")?,
+        direction: row.try_get("direction")?,
+        channel: row.try_get("channel")?,
+        from: row.try_get("from_address")?,
+        to: row.try_get("to_address")?,
+        body: row.try_get("body")?,
+        media_urls: serde_json::from_str(&media).unwrap_or_default(),
+        profile_name: row.try_get("profile_name")?,
+        status: row.try_get("status")?,
+        outcome: row.try_get("outcome")?,
+        error_code: row.try_get("error_code")?,
+        created_at: row.try_get("created_at")?,
+    })
+}
+
 impl MessagesView {
     /// Up to `limit` of an organization's messages older than `cursor`, newest first.
     ///
@@ -63,14 +87,12 @@ impl MessagesView {
         limit: u32,
         cursor: Option<i64>,
     ) -> Result<MessagesPage, sqlx::Error> {
-        let rows = sqlx::query(
-            "SELECT message_sid, log_position, direction, channel, from_address, to_address, body,
-                    media_urls, profile_name, status, outcome, error_code, created_at
-               FROM messages_view
+        let rows = sqlx::query(&format!(
+            "SELECT {MESSAGE_COLUMNS} FROM messages_view
               WHERE organization_id = $1 AND log_position < $2
               ORDER BY log_position DESC
-              LIMIT $3",
-        )
+              LIMIT $3"
+        ))
         .bind(organization_id)
         .bind(cursor.unwrap_or(i64::MAX))
         .bind(i64::from(limit) + 1)
@@ -80,21 +102,7 @@ impl MessagesView {
         let mut positions = Vec::with_capacity(rows.len());
         for row in &rows {
             positions.push(row.try_get::<i64, _>("log_position")?);
-            let media: String = row.try_get("media_urls")?;
-            items.push(MessageRow {
-                message_sid: row.try_get("message_sid")?,
-                direction: row.try_get("direction")?,
-                channel: row.try_get("channel")?,
-                from: row.try_get("from_address")?,
-                to: row.try_get("to_address")?,
-                body: row.try_get("body")?,
-                media_urls: serde_json::from_str(&media).unwrap_or_default(),
-                profile_name: row.try_get("profile_name")?,
-                status: row.try_get("status")?,
-                outcome: row.try_get("outcome")?,
-                error_code: row.try_get("error_code")?,
-                created_at: row.try_get("created_at")?,
-            });
+            items.push(message_row(row)?);
         }
         let next_cursor = if items.len() > limit as usize {
             items.truncate(limit as usize);
@@ -121,14 +129,25 @@ impl Projection for MessagesView {
         tx: &mut AnyConnection,
         event: &RecordedEvent,
     ) -> Result<(), sqlx::Error> {
-        crate::messages_batch::apply(tx, std::slice::from_ref(event)).await
+        self.apply_batch(tx, std::slice::from_ref(event)).await
     }
 
+    /// In batches, cut at each customer's erasure, which blanks what came before it.
     async fn apply_batch(
         &self,
         tx: &mut AnyConnection,
         events: &[RecordedEvent],
     ) -> Result<(), sqlx::Error> {
-        crate::messages_batch::apply(tx, events).await
+        for (part, erasure) in crate::erasure::parts(events) {
+            crate::messages_batch::apply(tx, part).await?;
+            if let Some(erased) = erasure
+                .map(crate::erasure::erasure_of)
+                .transpose()?
+                .flatten()
+            {
+                crate::erasure::scrub_messages(tx, &erased).await?;
+            }
+        }
+        Ok(())
     }
 }

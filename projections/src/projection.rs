@@ -32,6 +32,12 @@ pub trait Projection: Send + Sync {
         true
     }
 
+    /// Whether it reads events exactly as stored (the audit chain hashes them) rather than with
+    /// their sealed personal fields opened (every read model).
+    fn reads_stored_payloads(&self) -> bool {
+        false
+    }
+
     /// Applies one event inside the projector's transaction. Must be idempotent and ignore event
     /// types it does not use.
     ///

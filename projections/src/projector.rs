@@ -39,13 +39,22 @@ pub struct ProjectionLag {
 /// Switchboard's projections: the read models, the delivery fan-out, analytics and the audit
 /// chain.
 pub fn all_projections() -> Vec<Arc<dyn Projection>> {
+    projections_with(DeliveryFanout::default())
+}
+
+/// [`all_projections`], the delivery fan-out reading earlier events back through `log` (opened).
+pub fn projections_reading(log: Arc<dyn GlobalLog>) -> Vec<Arc<dyn Projection>> {
+    projections_with(DeliveryFanout::reading(log))
+}
+
+fn projections_with(fanout: DeliveryFanout) -> Vec<Arc<dyn Projection>> {
     vec![
         Arc::new(RoutingTable),
         Arc::new(OrganizationsView),
         Arc::new(MessagesView),
         Arc::new(CallsView),
         Arc::new(ProvisioningRequests::projection()),
-        Arc::new(DeliveryFanout),
+        Arc::new(fanout),
         Arc::new(MessageAnalytics),
         Arc::new(NumberHistory),
         Arc::new(AuditChain),
@@ -65,7 +74,7 @@ pub struct Projector {
 impl Projector {
     /// A projector for every Switchboard projection ([`all_projections`]).
     pub fn new(pool: AnyPool, log: Arc<dyn GlobalLog>) -> Self {
-        Self::with_projections(pool, log, all_projections())
+        Self::with_projections(pool, log.clone(), projections_reading(log))
     }
 
     /// A projector for `projections` only (tests, and tools that run one projection).

@@ -7,6 +7,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{AnyPool, PgPool, SqlitePool};
 
 use super::EventRepository;
+use crate::privacy::CustomerKeys;
 
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
@@ -52,6 +53,7 @@ pub struct Database {
     postgres: Option<PgPool>,
     sqlite: Option<SqlitePool>,
     any: AnyPool,
+    keys: CustomerKeys,
 }
 
 impl Database {
@@ -79,6 +81,7 @@ impl Database {
                 backend: Backend::Postgres,
                 postgres: Some(postgres),
                 sqlite: None,
+                keys: CustomerKeys::new(any.clone()),
                 any,
             })
         } else if url.starts_with("sqlite:") {
@@ -115,6 +118,7 @@ impl Database {
                 backend: Backend::Sqlite,
                 postgres: None,
                 sqlite: Some(sqlite),
+                keys: CustomerKeys::new(any.clone()),
                 any,
             })
         } else {
@@ -200,6 +204,13 @@ impl Database {
             (_, Some(pool)) => EventRepository::sqlite(pool.clone()),
             _ => unreachable!("a Database always holds one typed pool"),
         }
+        .sealing_with(self.keys.clone())
+    }
+
+    /// The per-customer data keys (one set of caches per `Database`, shared by its clones):
+    /// what the event repository, the unit of work and the projector seal and open with.
+    pub fn customer_keys(&self) -> &CustomerKeys {
+        &self.keys
     }
 
     /// A cheap round trip, for health checks.

@@ -7,6 +7,7 @@ use tokio::sync::watch;
 
 use super::append_signal::AppendSignal;
 use super::{Backend, Database};
+use crate::privacy::CustomerKeys;
 
 const POSTGRES_READ_AFTER: &str = "
 SELECT transaction_id::text::bigint AS transaction_id, position, aggregate_type, aggregate_id,
@@ -89,12 +90,14 @@ SELECT transaction_id, position
 /// The global log over the `events` table (see `migrations/`). On PostgreSQL it reads only rows
 /// whose transaction id is below `pg_snapshot_xmin(pg_current_snapshot())`, ordered by
 /// `(transaction_id, position)`, and wakes on `LISTEN switchboard_events`; on SQLite it reads in
-/// `position` order.
+/// `position` order. It hands events out as stored; [`GlobalLog::opened`] opens their sealed
+/// personal fields with the database's customer keys.
 #[derive(Clone)]
 pub struct SqlGlobalLog {
     pool: AnyPool,
     backend: Backend,
     signal: AppendSignal,
+    keys: CustomerKeys,
 }
 
 impl SqlGlobalLog {
@@ -110,6 +113,7 @@ impl SqlGlobalLog {
             pool: database.any().clone(),
             backend: database.backend(),
             signal,
+            keys: database.customer_keys().clone(),
         }
     }
 }
@@ -288,5 +292,12 @@ impl GlobalLog for SqlGlobalLog {
 
     fn notify_append(&self) {
         self.signal.appended();
+    }
+
+    async fn opened(
+        &self,
+        events: &[RecordedEvent],
+    ) -> Result<Option<Vec<RecordedEvent>>, StoreError> {
+        self.keys.open_recorded(events).await
     }
 }

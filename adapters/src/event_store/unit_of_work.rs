@@ -11,6 +11,7 @@ use switchboard_application::ports::{
 };
 
 use super::Database;
+use crate::privacy::{carries_personal_data, CustomerKeys};
 
 /// One statement for every event of the unit that
 /// inserts nothing unless every guarded stream (`$8..$10`) is still at its sequence.
@@ -47,10 +48,12 @@ UPDATE snapshots SET last_sequence = $3, current_snapshot = $4, payload = $5::js
 const LAST_SEQUENCE: &str = "
 SELECT COALESCE(MAX(sequence), 0) FROM events WHERE aggregate_type = $1 AND aggregate_id = $2";
 
-/// [`UnitOfWork`] on the typed pool of a [`Database`] (PostgreSQL or SQLite).
+/// [`UnitOfWork`] on the typed pool of a [`Database`] (PostgreSQL or SQLite). It seals the
+/// personal fields of the events it appends with their customer's key (see [`crate::privacy`]).
 #[derive(Clone)]
 pub struct SqlUnitOfWork {
     pool: Pool,
+    keys: CustomerKeys,
 }
 
 #[derive(Clone)]
@@ -67,7 +70,34 @@ impl SqlUnitOfWork {
             (_, Some(pool)) => Pool::Sqlite(pool.clone()),
             _ => unreachable!("a Database always holds one typed pool"),
         };
-        Self { pool }
+        Self {
+            pool,
+            keys: database.customer_keys().clone(),
+        }
+    }
+
+    /// `appends` with the personal fields of their events sealed; borrowed as they are when none
+    /// carries any (most units), so the common case copies nothing. A customer's first sealed
+    /// event costs one round trip for the key, outside the commit's transaction.
+    async fn sealed<'a>(
+        &self,
+        appends: &'a [StreamAppend],
+    ) -> Result<std::borrow::Cow<'a, [StreamAppend]>, CommitError> {
+        let personal =
+            |e: &SerializedEvent| carries_personal_data(&e.aggregate_type, &e.event_type);
+        if !appends.iter().flat_map(|a| &a.events).any(personal) {
+            return Ok(std::borrow::Cow::Borrowed(appends));
+        }
+        let mut copies = appends.to_vec();
+        for event in copies.iter_mut().flat_map(|a| &mut a.events) {
+            if personal(event) {
+                self.keys
+                    .seal_event(event)
+                    .await
+                    .map_err(CommitError::Store)?;
+            }
+        }
+        Ok(std::borrow::Cow::Owned(copies))
     }
 }
 
@@ -95,6 +125,7 @@ impl UnitOfWork for SqlUnitOfWork {
         if appends.iter().all(|a| a.events.is_empty()) {
             return Ok(());
         }
+        let appends = &*self.sealed(appends).await?;
         match &self.pool {
             Pool::Postgres(pool) => {
                 // Without a snapshot the unit is one statement, atomic on its own.

@@ -5,6 +5,7 @@
 use std::sync::Arc;
 
 use poem::middleware::Cors;
+use poem::endpoint::BoxEndpoint;
 use poem::{Endpoint, EndpointExt};
 
 use super::rate_limit::{limit_key, limit_source, RateLimits};
@@ -13,13 +14,14 @@ use crate::config::Limits;
 use crate::metrics::Metrics;
 use crate::state::AppState;
 
-/// Wraps `routes` (with `state` as request data) in the edge, with `limits`' rates.
+/// Wraps `routes` (with `state` as request data) in the edge, with `limits`' rates, as one
+/// boxed endpoint.
 pub fn edge(
     routes: impl Endpoint + 'static,
     state: Arc<AppState>,
     limits: &Limits,
     metrics: Arc<Metrics>,
-) -> impl Endpoint + 'static {
+) -> BoxEndpoint<'static> {
     let policy_state = state.clone();
     let webhook_permits = Arc::new(tokio::sync::Semaphore::new(
         webhook_bound::MAX_IN_FLIGHT_WEBHOOKS,
@@ -35,7 +37,12 @@ pub fn edge(
         .around(move |next, req| limit_key(next, req, key_limits.clone()))
         .around(move |next, req| crate::auth::policy::authorize(next, req, policy_state.clone()))
         .around(move |next, req| webhook_bound::bound(next, req, webhook_permits.clone()))
+        // Boxed halfway and at the end: the nested middleware types otherwise grow past the
+        // compiler's query depth limit wherever the server future is named.
+        .boxed()
         .around(move |next, req| limit_source(next, req, rate_limits.clone()))
         .around(move |next, req| request_context(next, req, metrics.clone()))
         .with(Cors::new())
+        .map_to_response()
+        .boxed()
 }

@@ -90,7 +90,8 @@ pub enum ApiError {
     /// (`platform_key_required`), or a `viewer` key on a change (`read_only_key`).
     #[oai(status = 403, content_type = "application/problem+json")]
     Forbidden(Json<Problem>),
-    /// The organization or number does not exist (for this organization).
+    /// The organization, number or other resource does not exist (for this organization):
+    /// `organization_not_found`, `customer_not_found`, ….
     #[oai(status = 404, content_type = "application/problem+json")]
     NotFound(Json<Problem>),
     /// A business rule refused the request (limit reached, number taken, …).

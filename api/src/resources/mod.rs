@@ -6,6 +6,8 @@ mod api_key_dtos;
 mod api_keys;
 mod available_numbers;
 mod calls;
+mod customer_dtos;
+mod customers;
 mod deliveries;
 mod endpoint_dtos;
 mod endpoints;
@@ -27,6 +29,7 @@ pub use analytics::AnalyticsApi;
 pub use api_keys::ApiKeysApi;
 pub use available_numbers::AvailableNumbersApi;
 pub use calls::CallsApi;
+pub use customers::CustomersApi;
 pub use deliveries::DeliveriesApi;
 pub use endpoints::EndpointsApi;
 pub use events::EventsApi;
@@ -46,6 +49,7 @@ pub type Apis = (
     AvailableNumbersApi,
     MessagesApi,
     CallsApi,
+    CustomersApi,
     EndpointsApi,
     DeliveriesApi,
     StreamApi,
@@ -64,6 +68,7 @@ pub fn apis() -> Apis {
         AvailableNumbersApi,
         MessagesApi,
         CallsApi,
+        CustomersApi,
         EndpointsApi,
         DeliveriesApi,
         StreamApi,

@@ -181,14 +181,16 @@ fn envelopes(
 
 /// Reads the next batch into `ready`; returns whether the log had anything new.
 async fn fill(cursor: &mut Cursor) -> Result<bool, Box<dyn std::error::Error + Send + Sync>> {
-    let events = cursor.state.log.read_after(cursor.at, BATCH).await?;
-    let Some(last) = events.last() else {
+    let log = cursor.state.log.as_ref();
+    let stored = log.read_after(cursor.at, BATCH).await?;
+    let Some(last) = stored.last() else {
         return Ok(false);
     };
     let last = last.log_position;
+    let events = log.opened(&stored).await?.unwrap_or(stored);
     let mut conn = cursor.state.projector.pool().acquire().await?;
     for event in &events {
-        let Some(envelope) = envelope_of(&mut conn, event).await? else {
+        let Some(envelope) = envelope_of(&mut conn, event, Some(log)).await? else {
             continue;
         };
         if cursor

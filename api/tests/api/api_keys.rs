@@ -327,6 +327,7 @@ fn fill(template: &str, org: &str, number: &str) -> String {
         let value = match &path[start + 1..end] {
             "id" => org.to_string(),
             "phone_number" => number.replace('+', "%2B"),
+            "address" => "whatsapp%3A%2B15551230000".to_string(),
             "key_id" | "endpoint_id" | "delivery_id" => uuid::Uuid::new_v4().to_string(),
             "message_sid" => "SM00000000000000000000000000000000".to_string(),
             "call_sid" => "CA00000000000000000000000000000000".to_string(),

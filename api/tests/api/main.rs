@@ -27,6 +27,7 @@ mod openapi;
 mod operations;
 mod organizations;
 mod outbound;
+mod privacy;
 mod reconcile;
 mod replay;
 mod restart;

@@ -117,6 +117,22 @@ pub trait GlobalLog: Send + Sync {
     /// appended. Called after each commit; notifications to other processes are coalesced (at
     /// most one `NOTIFY` in flight per process), never sent from inside the writing transaction.
     fn notify_append(&self);
+
+    /// `events` (as this log handed them out) with the personal fields the event store keeps
+    /// sealed with per-customer keys opened; `None` when none of them holds sealed fields (the
+    /// events read as they are). A customer's erased fields stay blank: empty text, empty list
+    /// or null, never an error. What the read models use; the audit chain reads events as
+    /// stored. By default nothing is sealed.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the keys cannot be read.
+    async fn opened(
+        &self,
+        events: &[RecordedEvent],
+    ) -> Result<Option<Vec<RecordedEvent>>, StoreError> {
+        let _ = events;
+        Ok(None)
+    }
 }
 
 /// Returns when `appends` moved since it was last marked seen, or after `timeout`.

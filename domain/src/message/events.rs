@@ -9,7 +9,10 @@ use crate::{EndpointId, MessageStatus};
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum MessageEvent {
     /// An inbound message reached us, routed to an organization or (no owner for `To`) unrouted.
-    /// Version 2.0 (1.0 had no `segments`; see `upcasters::message_received_v2`).
+    /// Version 3.0 (1.0 had no `segments`; see `upcasters::message_received_v2`). From 3.0 the
+    /// event store may hold `body`, `media`, `profile_name` and `wa_id` sealed with the
+    /// customer's key (blank beside a `sealed` member) and opens them when read; once the
+    /// customer is erased they read blank. The shape is 2.0's (`upcasters::sealable`).
     MessageReceived {
         /// What arrived and where it was routed.
         message: InboundMessage,
@@ -32,7 +35,8 @@ pub enum MessageEvent {
         #[serde(default, skip_serializing_if = "std::ops::Not::not")]
         auto_reply_suppressed: bool,
     },
-    /// The provider accepted an outbound message.
+    /// The provider accepted an outbound message. Version 2.0: as 1.0, with `body`,
+    /// `media_urls` and `content_variables` possibly stored sealed (as `MessageReceived` 3.0).
     MessageSent {
         /// What was sent.
         message: OutboundMessage,
@@ -77,7 +81,8 @@ impl DomainEvent for MessageEvent {
 
     fn event_version(&self) -> String {
         match self {
-            MessageEvent::MessageReceived { .. } => "2.0",
+            MessageEvent::MessageReceived { .. } => "3.0",
+            MessageEvent::MessageSent { .. } => "2.0",
             _ => "1.0",
         }
         .to_string()

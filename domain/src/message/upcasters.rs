@@ -17,6 +17,24 @@ pub fn message_received_v2() -> Box<dyn EventUpcaster> {
     ))
 }
 
+/// `MessageReceived` 2.0 → 3.0 and `MessageSent` 1.0 → 2.0: the newer versions mark events
+/// whose personal fields the event store may hold sealed with the customer's key (it opens them
+/// before anyone deserializes them); the shape is the same, so older events pass unchanged.
+pub fn sealable() -> Vec<Box<dyn EventUpcaster>> {
+    vec![
+        Box::new(SemanticVersionEventUpcaster::new(
+            "MessageReceived",
+            "3.0",
+            Box::new(|payload| payload),
+        )),
+        Box::new(SemanticVersionEventUpcaster::new(
+            "MessageSent",
+            "2.0",
+            Box::new(|payload| payload),
+        )),
+    ]
+}
+
 fn add_segments(mut payload: Value) -> Value {
     if let Some(event) = payload
         .get_mut("MessageReceived")
@@ -85,6 +103,7 @@ mod tests {
         let mut v2 = stored_v1();
         v2["MessageReceived"]["segments"] = json!(5);
         assert_eq!(upcast("MessageReceived", "2.0", v2.clone()), v2);
+        assert_eq!(upcast("MessageReceived", "3.0", v2.clone()), v2);
         let other = json!({"MessageStatusChanged": {}});
         assert_eq!(upcast("MessageStatusChanged", "1.0", other.clone()), other);
     }

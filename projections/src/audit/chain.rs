@@ -97,6 +97,10 @@ impl Projection for AuditChain {
         false
     }
 
+    fn reads_stored_payloads(&self) -> bool {
+        true
+    }
+
     async fn apply(
         &self,
         tx: &mut AnyConnection,

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::{json, Value};
 use sqlx::AnyConnection;
-use switchboard_application::ports::RecordedEvent;
+use switchboard_application::ports::{GlobalLog, RecordedEvent};
 use switchboard_domain::call::{CallEvent, InboundCall, VoiceAction};
 use switchboard_domain::message::{InboundMessage, InboundOutcome, Media, MessageEvent, Routing};
 use switchboard_domain::phone_number::PhoneNumberEvent;
@@ -100,7 +100,9 @@ pub fn message_received(
     }
 }
 
-/// The envelope an event yields, if any. `InboundOutcomeDecided` yields `message.received`
+/// The envelope an event yields, if any. `event` is read as given (open its sealed fields first,
+/// [`GlobalLog::opened`]); the earlier events it reads back are read through `log` and opened
+/// when one is given, else as stored (sealed personal fields blank). `InboundOutcomeDecided` yields `message.received`
 /// (with the message read back from its `MessageReceived`), so the envelope carries the outcome
 /// and replies; `MessageStatusChanged` reads its `MessageSent` for the addresses.
 ///
@@ -109,9 +111,10 @@ pub fn message_received(
 pub async fn envelope_of(
     conn: &mut AnyConnection,
     event: &RecordedEvent,
+    log: Option<&dyn GlobalLog>,
 ) -> Result<Option<Envelope>, sqlx::Error> {
     match event.aggregate_type.as_str() {
-        "Message" => message_envelope(conn, event).await,
+        "Message" => message_envelope(conn, event, log).await,
         "PhoneNumber" => Ok(number_envelope(event)?),
         "Call" => call_envelope(conn, event).await,
         _ => Ok(None),
@@ -121,6 +124,7 @@ pub async fn envelope_of(
 async fn message_envelope(
     conn: &mut AnyConnection,
     event: &RecordedEvent,
+    log: Option<&dyn GlobalLog>,
 ) -> Result<Option<Envelope>, sqlx::Error> {
     let sid = event.aggregate_id.as_str();
     Ok(match payload::<MessageEvent>(event)? {
@@ -131,7 +135,7 @@ async fn message_envelope(
                 message,
                 received_at,
                 ..
-            }) = earlier(conn, sid, "MessageReceived").await?
+            }) = earlier(conn, log, sid, "MessageReceived").await?
             else {
                 return Ok(None);
             };
@@ -175,7 +179,7 @@ async fn message_envelope(
             changed_at,
         } => {
             let Some(MessageEvent::MessageSent { message, .. }) =
-                earlier(conn, sid, "MessageSent").await?
+                earlier(conn, log, sid, "MessageSent").await?
             else {
                 return Ok(None);
             };
@@ -343,11 +347,30 @@ fn call_data(organization_id: OrganizationId, call: &InboundCall) -> Value {
     data
 }
 
-/// The first event of `event_type` in message `sid`'s stream.
+/// Events read back from a message's stream (its whole stream: a handful of events).
+const MESSAGE_STREAM_LIMIT: u32 = 64;
+
+/// The first event of `event_type` in message `sid`'s stream: through `log`, opened, when given;
+/// else from the events table as stored.
 async fn earlier(
     conn: &mut AnyConnection,
+    log: Option<&dyn GlobalLog>,
     sid: &str,
     event_type: &str,
 ) -> Result<Option<MessageEvent>, sqlx::Error> {
-    first_event_of(conn, "Message", sid, event_type).await
+    let Some(log) = log else {
+        return first_event_of(conn, "Message", sid, event_type).await;
+    };
+    let store =
+        |e: switchboard_application::ports::StoreError| sqlx::Error::Io(std::io::Error::other(e.0));
+    let stream = log
+        .read_stream("Message", sid, 0, MESSAGE_STREAM_LIMIT)
+        .await
+        .map_err(store)?;
+    let Some(found) = stream.into_iter().find(|e| e.event_type == event_type) else {
+        return Ok(None);
+    };
+    let found = [found];
+    let opened = log.opened(&found).await.map_err(store)?;
+    payload(&opened.as_deref().unwrap_or(&found)[0]).map(Some)
 }

@@ -8,7 +8,8 @@ use chrono::Utc;
 use std::collections::HashSet;
 
 use sqlx::{AnyConnection, Row};
-use switchboard_application::ports::{LogPosition, RecordedEvent};
+use std::sync::Arc;
+use switchboard_application::ports::{GlobalLog, LogPosition, RecordedEvent};
 use switchboard_domain::endpoint::{Endpoint, EndpointEvent};
 
 use super::endpoints::{EndpointRow, EndpointsView};
@@ -17,9 +18,19 @@ use crate::projection::{payload, Projection};
 
 /// The delivery projection (checkpoint `deliveries`). A rebuild refills `endpoints_view`; the
 /// deliveries themselves are never emptied and their ids are deterministic, so replaying the
-/// log adds none twice.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct DeliveryFanout;
+/// log adds none twice. Given the log ([`DeliveryFanout::reading`]), the messages it reads back
+/// for an envelope come with their personal fields opened.
+#[derive(Clone, Default)]
+pub struct DeliveryFanout {
+    log: Option<Arc<dyn GlobalLog>>,
+}
+
+impl DeliveryFanout {
+    /// A fan-out that reads earlier events back through `log`, opened.
+    pub fn reading(log: Arc<dyn GlobalLog>) -> Self {
+        Self { log: Some(log) }
+    }
+}
 
 /// The delivery's id: a UUID v5 of the endpoint and the fact, so the same fact always maps to the
 /// same delivery (and `webhook-id`) for an endpoint.
@@ -94,7 +105,9 @@ impl Projection for DeliveryFanout {
     ) -> Result<(), sqlx::Error> {
         let mut with_endpoints = organizations_with_endpoints(tx).await?;
         for event in events {
-            if event.aggregate_type == <Endpoint as cqrs_es::Aggregate>::TYPE {
+            if let Some(erased) = crate::erasure::erasure_of(event)? {
+                crate::erasure::scrub_deliveries(tx, &erased).await?;
+            } else if event.aggregate_type == <Endpoint as cqrs_es::Aggregate>::TYPE {
                 apply_endpoint_event(tx, event).await?;
                 with_endpoints = organizations_with_endpoints(tx).await?;
             } else if !with_endpoints.is_empty() && may_concern(event, &with_endpoints) {
@@ -109,10 +122,13 @@ impl Projection for DeliveryFanout {
         tx: &mut AnyConnection,
         event: &RecordedEvent,
     ) -> Result<(), sqlx::Error> {
+        if let Some(erased) = crate::erasure::erasure_of(event)? {
+            return crate::erasure::scrub_deliveries(tx, &erased).await;
+        }
         if event.aggregate_type == <Endpoint as cqrs_es::Aggregate>::TYPE {
             return apply_endpoint_event(tx, event).await;
         }
-        let Some(envelope) = envelope_of(tx, event).await? else {
+        let Some(envelope) = envelope_of(tx, event, self.log.as_deref()).await? else {
             return Ok(());
         };
         let organization_id = envelope.organization_id.to_string();

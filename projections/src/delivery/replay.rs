@@ -30,13 +30,14 @@ pub async fn replay_since(
     let mut after = LogPosition::START;
     let mut replayed = 0;
     loop {
-        let events = log.read_after(after, BATCH).await?;
-        let Some(last) = events.last() else {
+        let stored = log.read_after(after, BATCH).await?;
+        let Some(last) = stored.last() else {
             return Ok(replayed);
         };
         after = last.log_position;
+        let events = log.opened(&stored).await?.unwrap_or(stored);
         for event in events.iter().filter(|e| e.recorded_at_ms >= since_ms) {
-            let Some(envelope) = envelope_of(&mut conn, event).await? else {
+            let Some(envelope) = envelope_of(&mut conn, event, Some(log)).await? else {
                 continue;
             };
             if envelope.organization_id.to_string() != endpoint.organization_id

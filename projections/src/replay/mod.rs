@@ -28,7 +28,7 @@ pub use scratch::ReplayBusy;
 use scratch::Scratch;
 
 use crate::batch::{self, Bounds, REBUILD_BATCH};
-use crate::{all_projections, checkpoint, Projection, Projector};
+use crate::{checkpoint, projections_reading, Projection, Projector};
 
 /// How often the final locked step is retried when the live projector is behind the rebuild.
 const LOCK_ATTEMPTS: u32 = 5;
@@ -70,7 +70,7 @@ impl Replay {
         log: Arc<dyn GlobalLog>,
         name: Option<&str>,
     ) -> Result<Self, ReplayError> {
-        let all = all_projections();
+        let all = projections_reading(log.clone());
         let projections = match name {
             None => all.into_iter().filter(|p| p.rebuildable()).collect(),
             Some(name) => {

@@ -43,6 +43,22 @@ pub fn time_column(column: &'static str, text: &str) -> Result<DateTime<Utc>, Ap
         .map_err(|_| unreadable(column, text))
 }
 
+/// A column holding milliseconds since the Unix epoch.
+///
+/// # Errors
+/// 503 `storage_unavailable` for a time out of range.
+pub fn millis_column(column: &'static str, ms: i64) -> Result<DateTime<Utc>, ApiError> {
+    DateTime::from_timestamp_millis(ms).ok_or_else(|| unreadable(column, &ms.to_string()))
+}
+
+/// A column holding JSON text.
+///
+/// # Errors
+/// 503 `storage_unavailable` for text that is not JSON.
+pub fn json_column(column: &'static str, text: &str) -> Result<serde_json::Value, ApiError> {
+    serde_json::from_str(text).map_err(|_| unreadable(column, text))
+}
+
 /// A column holding a canonical E.164 number.
 ///
 /// # Errors

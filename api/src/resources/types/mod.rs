@@ -14,7 +14,9 @@ mod text;
 mod time;
 
 pub use choice::Choice;
-pub use columns::{enum_column, phone_column, time_column, uuid_column};
+pub use columns::{
+    enum_column, json_column, millis_column, phone_column, time_column, uuid_column,
+};
 pub use described::{wrapped, Described};
 pub use enums::{
     Channel, Direction, KeyRole, MessageStatus, NumberStatus, NumberType, Outcome, Plan, Provider,
