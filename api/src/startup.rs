@@ -1,9 +1,9 @@
 //! Startup as a library function: builds the application, binds (port 0 allowed) and returns the
 //! bound address, so tests start the real server exactly as `switchboard serve` does.
 
-use std::time::Duration;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 use std::time::Instant;
 
 use poem::{EndpointExt, Route};

@@ -32,6 +32,13 @@ pub trait Projection: Send + Sync {
         true
     }
 
+    /// Whether nobody waits for it right after a commit (analytics, the audit chain). The live
+    /// projector feeds these from a reader of their own, so their cost never delays the read
+    /// models that an API caller or a routing decision looks at right after a webhook.
+    fn background(&self) -> bool {
+        false
+    }
+
     /// Whether it reads events exactly as stored (the audit chain hashes them) rather than with
     /// their sealed personal fields opened (every read model).
     fn reads_stored_payloads(&self) -> bool {

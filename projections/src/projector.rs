@@ -61,8 +61,9 @@ fn projections_with(fanout: DeliveryFanout) -> Vec<Arc<dyn Projection>> {
     ]
 }
 
-/// Tails the global log and feeds each batch it reads to every projection, in one transaction
-/// that advances each projection's checkpoint.
+/// Tails the global log and feeds each batch it reads to its projections, in one transaction
+/// that advances each projection's checkpoint ([`Projector::run`] splits them into two lanes,
+/// each with its own reader).
 #[derive(Clone)]
 pub struct Projector {
     pool: AnyPool,
@@ -145,11 +146,28 @@ impl Projector {
         Ok(applied)
     }
 
-    /// Runs until `shutdown` turns true (checked between batches): catches up, then waits for
-    /// new events (a notification, or at most 500 ms). An append during a catch-up is never
-    /// missed: the append counter is marked seen before each one. Errors are logged and retried
-    /// after a pause.
-    pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
+    /// Runs until `shutdown` turns true (checked between batches), as two lanes that read the
+    /// log on their own: the read models ([`Projection::background`] false), whose lag is what
+    /// API callers see, and the background projections (analytics, the audit chain), which cost
+    /// more per event. Each lane catches up, then waits for new events (a notification, or at
+    /// most 500 ms); an append during a catch-up is never missed, since the append counter is
+    /// marked seen before each one. Errors are logged and retried after a pause.
+    pub async fn run(self, shutdown: watch::Receiver<bool>) {
+        let (background, live): (Vec<_>, Vec<_>) = self
+            .projections
+            .iter()
+            .cloned()
+            .partition(|p| p.background());
+        let lane = |projections| {
+            Projector::with_projections(self.pool.clone(), self.log.clone(), projections)
+        };
+        tokio::join!(
+            lane(live).run_lane(shutdown.clone()),
+            lane(background).run_lane(shutdown)
+        );
+    }
+
+    async fn run_lane(self, mut shutdown: watch::Receiver<bool>) {
         let mut appends = self.log.appends();
         loop {
             appends.borrow_and_update();

@@ -4,8 +4,8 @@
 
 use std::sync::Arc;
 
-use poem::middleware::Cors;
 use poem::endpoint::BoxEndpoint;
+use poem::middleware::Cors;
 use poem::{Endpoint, EndpointExt};
 
 use super::rate_limit::{limit_key, limit_source, RateLimits};

@@ -52,6 +52,10 @@ impl Projection for MessageAnalytics {
         &["conversations_by_customer"]
     }
 
+    fn background(&self) -> bool {
+        true
+    }
+
     async fn apply(
         &self,
         tx: &mut AnyConnection,

@@ -101,6 +101,10 @@ impl Projection for AuditChain {
         true
     }
 
+    fn background(&self) -> bool {
+        true
+    }
+
     async fn apply(
         &self,
         tx: &mut AnyConnection,
