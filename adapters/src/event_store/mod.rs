@@ -3,6 +3,7 @@
 
 mod database;
 mod global_log;
+mod loopback_tls;
 mod repository;
 mod unit_of_work;
 
