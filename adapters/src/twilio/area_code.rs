@@ -1,7 +1,7 @@
-//! Buying "the first number in an area code" from a provider whose `IncomingPhoneNumbers`
-//! create takes no `AreaCode` (SignalWire requires `PhoneNumber`, REFERENCE §6): search
-//! `AvailablePhoneNumbers/{country}/{type}` with the area code, then buy the first number found
-//! by `PhoneNumber`. A number taken between the search and the purchase (21422) makes the next
+//! Buying "the first number in an area code": search `AvailablePhoneNumbers/{country}/{type}`
+//! with the area code and `SmsEnabled=true`, then buy the first number found by `PhoneNumber`.
+//! Create's own `AreaCode` is not used: it cannot ask for SMS (it may pick a voice-only number)
+//! and SignalWire has none (REFERENCE §6). A number taken between the search and the purchase (21422) makes the next
 //! candidate be tried, up to [`ATTEMPTS`].
 //!
 //! Twilio's `AreaCode` (search and create) takes only US and Canadian codes ("Applies to only
@@ -23,7 +23,8 @@ use super::errors::{more_info_url, NO_NUMBERS_IN_AREA_CODE};
 const ATTEMPTS: usize = 3;
 
 impl TwilioClient {
-    /// Searches `area_code` among `country`'s numbers of `number_type` and buys the first
+    /// Searches `area_code` among `country`'s SMS-capable numbers of `number_type`
+    /// (`SmsEnabled=true`: Switchboard buys numbers to message from) and buys the first
     /// available one with `request`'s name and webhooks.
     ///
     /// # Errors
@@ -42,7 +43,7 @@ impl TwilioClient {
             number_type,
             area_code: Some(area_code.clone()),
             contains: None,
-            sms_enabled: None,
+            sms_enabled: Some(true),
             limit: ATTEMPTS as u32,
         };
         let candidates = self.search_available(&query).await?;
