@@ -19,6 +19,7 @@ mod provisioning_tag;
 mod quota;
 mod read_cache;
 mod reconcile;
+mod release;
 mod settings;
 mod switchboard;
 mod unit;
@@ -35,7 +36,7 @@ pub use organizations::{NewOrganization, OrganizationChanges, OrganizationDetail
 pub use outbound::{SendMessage, SentMessage};
 pub use point_in_time::NumberAsOf;
 pub use quota::Usage;
-pub use reconcile::Reconciliation;
+pub use reconcile::{ReconcileFailure, ReconcilePolicy, Reconciliation};
 pub use settings::SettingsChanges;
 pub use switchboard::{Dependencies, Switchboard, SNAPSHOT_EVERY};
 pub use voice::{AnsweredCall, InboundCallWebhook};

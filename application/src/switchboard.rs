@@ -18,6 +18,7 @@ use crate::ports::{
     WebhookConfig,
 };
 use crate::read_cache::ReadCache;
+use crate::reconcile::MissingNumbers;
 use crate::Clock;
 
 /// Events between snapshots of the streams that grow with traffic (quota, conversation): loading
@@ -70,6 +71,8 @@ pub struct Switchboard<R: PersistedEventRepository + Clone> {
     pub(crate) shared_number: Option<E164>,
     pub(crate) batches: Batches,
     pub(crate) cache: ReadCache,
+    /// The reconciler's memory of held numbers missing at the provider.
+    pub(crate) missing: MissingNumbers,
 }
 
 impl<R: PersistedEventRepository + Clone> Switchboard<R> {
@@ -113,6 +116,7 @@ impl<R: PersistedEventRepository + Clone> Switchboard<R> {
             shared_number,
             batches: Batches::default(),
             cache: ReadCache::default(),
+            missing: MissingNumbers::default(),
         }
     }
 

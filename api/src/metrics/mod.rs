@@ -17,7 +17,7 @@ pub use routes::RouteTemplates;
 pub use unit_of_work::MeteredUnitOfWork;
 
 use prometheus::{
-    GaugeVec, HistogramOpts, HistogramVec, IntCounterVec, IntGaugeVec, Opts, Registry,
+    GaugeVec, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGaugeVec, Opts, Registry,
 };
 
 /// Latency buckets in seconds: 1 ms to 10 s, for both HTTP handling and provider calls.
@@ -56,6 +56,13 @@ pub struct Metrics {
     pub projection_lag_events: IntGaugeVec,
     /// `switchboard_projection_lag_seconds{projection}`: age of the oldest unapplied event.
     pub projection_lag_seconds: GaugeVec,
+    /// `switchboard_webhook_signatures_previous_key_total`: webhooks accepted because they were
+    /// signed with `TWILIO_AUTH_TOKEN_PREVIOUS` (a rotation is done once this stops growing).
+    pub previous_key_signatures: IntCounter,
+    /// `switchboard_reconcile_total{outcome}`: what reconciliation passes did, per number or
+    /// request: `completed`, `released`, `expired`, `lost`, `failed`; `deadline` counts passes
+    /// stopped at their deadline, `list_failed` passes without a complete provider list.
+    pub reconcile: IntCounterVec,
 }
 
 impl Metrics {
@@ -136,6 +143,19 @@ impl Metrics {
             &["projection"],
         )
         .expect("valid metric");
+        let previous_key_signatures = IntCounter::new(
+            "switchboard_webhook_signatures_previous_key_total",
+            "Webhooks accepted with a signature made with TWILIO_AUTH_TOKEN_PREVIOUS.",
+        )
+        .expect("valid metric");
+        registry
+            .register(Box::new(previous_key_signatures.clone()))
+            .expect("registered once");
+        let reconcile = counter(
+            "switchboard_reconcile_total",
+            "What reconciliation passes did, by outcome.",
+            &["outcome"],
+        );
         for gauge in [
             Box::new(projection_lag_events.clone()) as Box<dyn prometheus::core::Collector>,
             Box::new(projection_lag_seconds.clone()),
@@ -155,6 +175,8 @@ impl Metrics {
             events_appended,
             projection_lag_events,
             projection_lag_seconds,
+            previous_key_signatures,
+            reconcile,
         }
     }
 
