@@ -94,6 +94,12 @@ impl Flavor {
         self == Flavor::Twilio
     }
 
+    /// Whether `IncomingPhoneNumbers` create takes `AreaCode` (SignalWire requires
+    /// `PhoneNumber`).
+    pub fn buys_by_area_code(self) -> bool {
+        self == Flavor::Twilio
+    }
+
     /// The header the provider signs webhooks with.
     pub fn signature_header(self) -> &'static str {
         match self {
