@@ -6,7 +6,9 @@ use switchboard_domain::{RequestId, E164};
 
 use crate::helpers::{body, Backend, TestApp};
 
-async fn request(app: &TestApp, org: &str, number: &str) -> RequestId {
+/// Records a provisioning request for `number` on the organization's stream (as the API would
+/// before buying).
+pub(crate) async fn request(app: &TestApp, org: &str, number: &str) -> RequestId {
     let request_id = RequestId::new_random();
     app.organization_command(
         org,

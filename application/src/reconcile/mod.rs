@@ -23,7 +23,6 @@ use tokio::time::Instant;
 
 pub(crate) use memory::MissingNumbers;
 
-use crate::release::deadline_reached;
 use crate::{AppError, RequestContext, Switchboard};
 
 /// How a pass behaves.
@@ -92,7 +91,8 @@ impl<R: PersistedEventRepository + Clone> Switchboard<R> {
     ///
     /// # Errors
     /// Only when the provider's list cannot be read completely (then nothing is decided);
-    /// every other failure is per number, in [`Reconciliation::failed`].
+    /// every other failure is per number, in [`Reconciliation::failed`]. A list not read by the
+    /// deadline is a report with [`Reconciliation::deadline_reached`] and nothing else.
     #[tracing::instrument(skip(self, context))]
     pub async fn reconcile_provisioning(
         &self,
@@ -104,7 +104,12 @@ impl<R: PersistedEventRepository + Clone> Switchboard<R> {
         let mut report = Reconciliation::default();
         let owned = match tokio::time::timeout_at(deadline, self.provider.list_owned()).await {
             Ok(listed) => listed?,
-            Err(_) => return Err(deadline_reached().into()),
+            Err(_) => {
+                tracing::warn!(deadline = ?policy.deadline,
+                    "reconciliation pass reached its deadline before the provider's list");
+                report.deadline_reached = true;
+                return Ok(report);
+            }
         };
         self.reconcile_held(&owned, listed_at, policy, deadline, &mut report, context)
             .await;
