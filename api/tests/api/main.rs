@@ -10,6 +10,7 @@ mod audit;
 mod bad_input;
 mod concurrency;
 mod configuration;
+mod database_tls;
 mod delivery;
 mod delivery_processes;
 mod doctor;

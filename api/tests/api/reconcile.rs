@@ -109,3 +109,61 @@ async fn purchases_left_behind_by_a_crash_are_completed_or_released_on_sqlite() 
 async fn purchases_left_behind_by_a_crash_are_completed_or_released_on_postgres() {
     purchases_left_behind_by_a_crash_are_completed_or_released(Backend::Postgres).await;
 }
+
+/// The provisioning ledger (a read model) still says "in flight" for a request the
+/// organization's stream has failed, as it does while the projector lags after a restart: the
+/// reconciler decides from the stream and releases the orphan anyway.
+async fn a_lagging_ledger_does_not_mislead_the_reconciler(backend: Backend) {
+    let Some(app) =
+        TestApp::spawn_with(backend, &[("PROVISIONING_TIMEOUT_SECS", "0".into())]).await
+    else {
+        return;
+    };
+    let org = app.create_organization("Lagging", "enterprise").await;
+    let given_up = request(&app, &org, "+14155550101").await;
+    app.organization_command(
+        &org,
+        OrganizationCommand::FailNumberRequest {
+            request_id: given_up,
+            reason: "timeout".into(),
+            failed_at: chrono::Utc::now(),
+        },
+    )
+    .await;
+    app.buy_at_provider("+14155550101", &format!("Lagging [{given_up}]"))
+        .await;
+    let projected = app
+        .wait_for(|| async {
+            app.count_sql(&format!(
+                "SELECT COUNT(*) FROM provisioning_requests
+                  WHERE request_id = '{given_up}' AND state = 'failed'"
+            ))
+            .await
+                == 1
+        })
+        .await;
+    assert!(projected);
+    app.execute_sql(&format!(
+        "UPDATE provisioning_requests SET state = 'in_flight' WHERE request_id = '{given_up}'"
+    ))
+    .await;
+
+    let app = app
+        .restart_with(&[("MAINTENANCE_INTERVAL_SECS", "1".into())])
+        .await;
+    let released = app
+        .wait_for(|| async { app.owned_at_provider().await.is_empty() })
+        .await;
+    assert!(released, "the orphan is released on the stream's word");
+    app.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lagging_ledger_does_not_mislead_the_reconciler_on_sqlite() {
+    a_lagging_ledger_does_not_mislead_the_reconciler(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lagging_ledger_does_not_mislead_the_reconciler_on_postgres() {
+    a_lagging_ledger_does_not_mislead_the_reconciler(Backend::Postgres).await;
+}
