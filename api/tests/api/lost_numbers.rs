@@ -4,6 +4,7 @@
 use serde_json::json;
 use switchboard_application::ports::TelephonyProvider;
 
+use crate::for_each_backend;
 use crate::helpers::{body, Backend, TestApp};
 
 async fn a_number_gone_at_the_provider_is_lost_and_stops_routing(backend: Backend) {
@@ -76,12 +77,4 @@ async fn a_number_gone_at_the_provider_is_lost_and_stops_routing(backend: Backen
     app.finish().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_number_gone_at_the_provider_is_lost_and_stops_routing_on_sqlite() {
-    a_number_gone_at_the_provider_is_lost_and_stops_routing(Backend::Sqlite).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_number_gone_at_the_provider_is_lost_and_stops_routing_on_postgres() {
-    a_number_gone_at_the_provider_is_lost_and_stops_routing(Backend::Postgres).await;
-}
+for_each_backend!(a_number_gone_at_the_provider_is_lost_and_stops_routing);

@@ -4,6 +4,7 @@ use serde_json::json;
 use switchboard_domain::organization::{NumberTarget, OrganizationCommand};
 use switchboard_domain::{RequestId, E164};
 
+use crate::for_each_backend;
 use crate::helpers::{body, Backend, TestApp};
 
 /// Records a provisioning request for `number` on the organization's stream (as the API would
@@ -24,6 +25,23 @@ pub(crate) async fn request(app: &TestApp, org: &str, number: &str) -> RequestId
     request_id
 }
 
+/// Stages a purchase at the provider whose request the organization's stream has failed (the
+/// answer timed out, say): an orphan, tagged with `name` and the request id.
+pub(crate) async fn orphan(app: &TestApp, org: &str, number: &str, name: &str) {
+    let given_up = request(app, org, number).await;
+    app.organization_command(
+        org,
+        OrganizationCommand::FailNumberRequest {
+            request_id: given_up,
+            reason: "timeout".into(),
+            failed_at: chrono::Utc::now(),
+        },
+    )
+    .await;
+    app.buy_at_provider(number, &format!("{name} [{given_up}]"))
+        .await;
+}
+
 async fn purchases_left_behind_by_a_crash_are_completed_or_released(backend: Backend) {
     let Some(app) =
         TestApp::spawn_with(backend, &[("PROVISIONING_TIMEOUT_SECS", "0".into())]).await
@@ -38,18 +56,7 @@ async fn purchases_left_behind_by_a_crash_are_completed_or_released(backend: Bac
     app.buy_at_provider("+14155550100", &format!("Crashy [{bought}]"))
         .await;
     // Bought although the request was recorded as failed (e.g. the answer timed out).
-    let given_up = request(&app, &org, "+14155550101").await;
-    app.organization_command(
-        &org,
-        OrganizationCommand::FailNumberRequest {
-            request_id: given_up,
-            reason: "timeout".into(),
-            failed_at: chrono::Utc::now(),
-        },
-    )
-    .await;
-    app.buy_at_provider("+14155550101", &format!("Crashy [{given_up}]"))
-        .await;
+    orphan(&app, &org, "+14155550101", "Crashy").await;
     // Requested, never bought: holds the trial organization's only slot.
     request(&app, &small, "+14155550102").await;
     // A number of the account that Switchboard did not buy.
@@ -100,16 +107,6 @@ async fn purchases_left_behind_by_a_crash_are_completed_or_released(backend: Bac
     app.finish().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn purchases_left_behind_by_a_crash_are_completed_or_released_on_sqlite() {
-    purchases_left_behind_by_a_crash_are_completed_or_released(Backend::Sqlite).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn purchases_left_behind_by_a_crash_are_completed_or_released_on_postgres() {
-    purchases_left_behind_by_a_crash_are_completed_or_released(Backend::Postgres).await;
-}
-
 /// The provisioning ledger (a read model) still says "in flight" for a request the
 /// organization's stream has failed, as it does while the projector lags after a restart: the
 /// reconciler decides from the stream and releases the orphan anyway.
@@ -120,18 +117,13 @@ async fn a_lagging_ledger_does_not_mislead_the_reconciler(backend: Backend) {
         return;
     };
     let org = app.create_organization("Lagging", "enterprise").await;
-    let given_up = request(&app, &org, "+14155550101").await;
-    app.organization_command(
-        &org,
-        OrganizationCommand::FailNumberRequest {
-            request_id: given_up,
-            reason: "timeout".into(),
-            failed_at: chrono::Utc::now(),
-        },
-    )
-    .await;
-    app.buy_at_provider("+14155550101", &format!("Lagging [{given_up}]"))
-        .await;
+    orphan(&app, &org, "+14155550101", "Lagging").await;
+    let given_up = app
+        .recorded_in("Organization", &org, "NumberRequestFailed")
+        .await[0]["NumberRequestFailed"]["request_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let projected = app
         .wait_for(|| async {
             app.count_sql(&format!(
@@ -158,12 +150,7 @@ async fn a_lagging_ledger_does_not_mislead_the_reconciler(backend: Backend) {
     app.finish().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_lagging_ledger_does_not_mislead_the_reconciler_on_sqlite() {
-    a_lagging_ledger_does_not_mislead_the_reconciler(Backend::Sqlite).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_lagging_ledger_does_not_mislead_the_reconciler_on_postgres() {
-    a_lagging_ledger_does_not_mislead_the_reconciler(Backend::Postgres).await;
-}
+for_each_backend!(
+    purchases_left_behind_by_a_crash_are_completed_or_released,
+    a_lagging_ledger_does_not_mislead_the_reconciler,
+);

@@ -3,23 +3,16 @@
 //! deadline.
 
 use serde_json::json;
-use switchboard_domain::organization::OrganizationCommand;
 use switchboard_domain::E164;
 
+use crate::for_each_backend;
 use crate::helpers::{body, Backend, TestApp};
-use crate::reconcile::request;
+use crate::reconcile::{orphan, request};
 
 async fn metric(app: &TestApp, line_start: &str) -> f64 {
-    let text = app
-        .client
-        .get(app.url("/metrics"))
-        .send()
+    app.metrics()
         .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    text.lines()
+        .lines()
         .find_map(|line| line.strip_prefix(line_start))
         .and_then(|value| value.trim().parse().ok())
         .unwrap_or(0.0)
@@ -36,18 +29,7 @@ async fn one_failing_number_leaves_the_others_settled(backend: Backend) {
     app.sandbox.sandbox().fail_number(&stuck);
     // Two purchases whose requests failed, the first listed failing at the provider...
     for number in ["+14155550101", "+14155550102"] {
-        let given_up = request(&app, &org, number).await;
-        app.organization_command(
-            &org,
-            OrganizationCommand::FailNumberRequest {
-                request_id: given_up,
-                reason: "timeout".into(),
-                failed_at: chrono::Utc::now(),
-            },
-        )
-        .await;
-        app.buy_at_provider(number, &format!("Faulty [{given_up}]"))
-            .await;
+        orphan(&app, &org, number, "Faulty").await;
     }
     // ...and a purchase never recorded, listed after them.
     let bought = request(&app, &org, "+14155550100").await;
@@ -155,24 +137,7 @@ async fn a_pass_stops_at_its_deadline(backend: Backend) {
     app.finish().await;
 }
 
-macro_rules! on_both {
-    ($($name:ident),*) => {
-        mod sqlite {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() {
-                super::$name(crate::helpers::Backend::Sqlite).await;
-            })*
-        }
-        mod postgres {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() {
-                super::$name(crate::helpers::Backend::Postgres).await;
-            })*
-        }
-    };
-}
-
-on_both!(
+for_each_backend!(
     one_failing_number_leaves_the_others_settled,
     an_interrupted_release_is_finished_by_a_later_pass,
     a_pass_stops_at_its_deadline

@@ -3,47 +3,37 @@
 //! `TWILIO_AUTH_TOKEN` too, anything else refused.
 
 use secrecy::ExposeSecret;
-use switchboard_adapters::twilio::compute_signature;
 
 use crate::helpers::{Backend, TestApp};
 
 const NEW_TOKEN: &str = "0123456789abcdef0123456789abcdef";
 
 async fn post_signed_with(app: &TestApp, key: &str, sid: &str) -> u16 {
-    let url = app.url("/webhooks/twilio/messages");
-    let pairs: Vec<(String, String)> = [
+    let params = [
         ("MessageSid", sid),
         ("AccountSid", "ACx"),
         ("From", "+15551230000"),
         ("To", "+14155550199"),
         ("Body", "rotating"),
-    ]
-    .iter()
-    .map(|(k, v)| (k.to_string(), v.to_string()))
-    .collect();
-    let signature = compute_signature(key.as_bytes(), &url, &pairs);
-    app.client
-        .post(url)
-        .header("X-Twilio-Signature", signature)
-        .form(&pairs)
-        .send()
+    ];
+    app.webhook_signed_with("X-Twilio-Signature", key, &params)
         .await
-        .expect("webhook")
         .status()
         .as_u16()
 }
 
+/// The sandbox's token: what the server was started with, now the previous one.
+fn sandbox_token(app: &TestApp) -> String {
+    app.sandbox
+        .sandbox()
+        .signing_key()
+        .expose_secret()
+        .to_string()
+}
+
 async fn previous_key_count(app: &TestApp) -> String {
-    let metrics = app
-        .client
-        .get(app.url("/metrics"))
-        .send()
+    app.metrics()
         .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    metrics
         .lines()
         .find(|l| l.starts_with("switchboard_webhook_signatures_previous_key_total "))
         .unwrap_or_default()
@@ -55,12 +45,7 @@ async fn webhooks_signed_with_the_previous_or_the_new_token_are_accepted_during_
     let Some(probe) = TestApp::spawn(Backend::Sqlite).await else {
         return;
     };
-    let old = probe
-        .sandbox
-        .sandbox()
-        .signing_key()
-        .expose_secret()
-        .to_string();
+    let old = sandbox_token(&probe);
     let app = probe
         .restart_with(&[
             ("TWILIO_AUTH_TOKEN", NEW_TOKEN.into()),
@@ -105,12 +90,7 @@ async fn without_a_previous_token_only_the_current_one_is_accepted() {
     let Some(probe) = TestApp::spawn(Backend::Sqlite).await else {
         return;
     };
-    let old = probe
-        .sandbox
-        .sandbox()
-        .signing_key()
-        .expose_secret()
-        .to_string();
+    let old = sandbox_token(&probe);
     let app = probe
         .restart_with(&[("TWILIO_AUTH_TOKEN", NEW_TOKEN.into())])
         .await;
