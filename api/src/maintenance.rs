@@ -7,10 +7,37 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
-use switchboard_application::RequestContext;
+use switchboard_application::{ReconcilePolicy, Reconciliation, RequestContext};
 use tokio::sync::watch;
 
+use crate::config::Settings;
+use crate::metrics::Metrics;
 use crate::state::AppState;
+
+/// When maintenance runs and how a reconciliation pass behaves.
+#[derive(Clone, Copy, Debug)]
+pub struct Schedule {
+    /// `MAINTENANCE_INTERVAL_SECS`: the pause between passes.
+    pub interval: Duration,
+    /// The reconciler's timeout, deadline and grace period.
+    pub reconcile: ReconcilePolicy,
+}
+
+impl Schedule {
+    /// The schedule `settings` configure (`MAINTENANCE_INTERVAL_SECS`,
+    /// `PROVISIONING_TIMEOUT_SECS`, `RECONCILE_DEADLINE_SECS`, `RECONCILE_LOST_GRACE_SECS`).
+    pub fn of(settings: &Settings) -> Self {
+        let chrono = |d: Duration| chrono::Duration::from_std(d).unwrap_or(chrono::Duration::MAX);
+        Self {
+            interval: settings.maintenance_interval,
+            reconcile: ReconcilePolicy {
+                provisioning_timeout: chrono(settings.provisioning_timeout),
+                deadline: settings.reconcile_deadline,
+                lost_grace: chrono(settings.reconcile_lost_grace),
+            },
+        }
+    }
+}
 
 /// How long a pass waits for the projector (in whichever process owns it) to reach the head of
 /// the log before reading the read models anyway.
@@ -37,19 +64,26 @@ pub async fn quota_reset(state: Arc<AppState>, interval: Duration, stop: watch::
 }
 
 /// Provisioning reconciliation: purchases at the provider that were never recorded are
-/// completed or released, stale requests (older than `provisioning_timeout`) expired
-/// (invariant 5). Runs until `stop` turns true.
-pub async fn reconciler(
-    state: Arc<AppState>,
-    provisioning_timeout: Duration,
-    interval: Duration,
-    stop: watch::Receiver<bool>,
-) {
-    let timeout = chrono::Duration::from_std(provisioning_timeout).unwrap_or(chrono::Duration::MAX);
-    every(interval, stop, || async {
+/// completed or released, interrupted releases finished, numbers the provider no longer has
+/// marked lost, stale requests expired (invariant 5), as `policy` says; counted in
+/// `switchboard_reconcile_total`. Runs until `stop` turns true.
+pub async fn reconciler(state: Arc<AppState>, schedule: Schedule, stop: watch::Receiver<bool>) {
+    every(schedule.interval, stop, || async {
         caught_up(&state).await;
-        if let Err(error) = state.app.reconcile_provisioning(timeout, &context()).await {
-            tracing::warn!(%error, "provisioning reconciliation failed; retrying next tick");
+        match state
+            .app
+            .reconcile_provisioning(schedule.reconcile, &context())
+            .await
+        {
+            Ok(report) => count(&state.metrics, &report),
+            Err(error) => {
+                state
+                    .metrics
+                    .reconcile
+                    .with_label_values(&["list_failed"])
+                    .inc();
+                tracing::warn!(%error, "provisioning reconciliation failed; retrying next tick");
+            }
         }
     })
     .await;
@@ -86,5 +120,23 @@ async fn caught_up(state: &AppState) {
             tracing::warn!("read models are behind the log; maintenance reads them anyway")
         }
         Err(error) => tracing::warn!(%error, "cannot read the projection checkpoints"),
+    }
+}
+
+/// Adds a pass's report to `switchboard_reconcile_total`.
+fn count(metrics: &Metrics, report: &Reconciliation) {
+    let outcomes = [
+        ("completed", report.completed.len()),
+        ("released", report.released.len()),
+        ("expired", report.expired.len()),
+        ("lost", report.lost.len()),
+        ("failed", report.failed.len()),
+        ("deadline", usize::from(report.deadline_reached)),
+    ];
+    for (outcome, n) in outcomes {
+        metrics
+            .reconcile
+            .with_label_values(&[outcome])
+            .inc_by(n as u64);
     }
 }

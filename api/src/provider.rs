@@ -18,6 +18,8 @@ pub struct RemoteProvider {
     pub flavor: Flavor,
     /// `TWILIO_AUTH_TOKEN` or `SIGNALWIRE_SIGNING_KEY` (never the SignalWire API token).
     pub signature_key: SecretString,
+    /// `TWILIO_AUTH_TOKEN_PREVIOUS` during a rotation: also accepted on webhooks.
+    pub previous_signature_key: Option<SecretString>,
 }
 
 /// The client for the configured credentials: Twilio at `TWILIO_API_BASE_URL`, or SignalWire
@@ -27,10 +29,11 @@ pub struct RemoteProvider {
 /// # Errors
 /// [`TwilioClientError`] when the base URL is unusable or the HTTP client cannot be built.
 pub fn remote(settings: &ProviderSettings) -> Result<Option<RemoteProvider>, TwilioClientError> {
-    let (config, flavor, signature_key) = match settings {
+    let (config, flavor, signature_key, previous_signature_key) = match settings {
         ProviderSettings::Twilio {
             account_sid,
             auth_token,
+            previous_auth_token,
             api_base_url,
         } => (
             TwilioClientConfig {
@@ -40,6 +43,7 @@ pub fn remote(settings: &ProviderSettings) -> Result<Option<RemoteProvider>, Twi
             },
             Flavor::Twilio,
             auth_token.clone(),
+            previous_auth_token.clone(),
         ),
         ProviderSettings::SignalWire {
             space_url,
@@ -54,6 +58,7 @@ pub fn remote(settings: &ProviderSettings) -> Result<Option<RemoteProvider>, Twi
             },
             Flavor::SignalWire,
             signing_key.clone(),
+            None,
         ),
         ProviderSettings::Sandbox => return Ok(None),
     };
@@ -61,5 +66,6 @@ pub fn remote(settings: &ProviderSettings) -> Result<Option<RemoteProvider>, Twi
         client: TwilioClient::new(config)?.with_flavor(flavor),
         flavor,
         signature_key,
+        previous_signature_key,
     }))
 }

@@ -116,14 +116,18 @@ impl Application {
             .unwrap_or_else(|| format!("http://{addr}"));
 
         let mut sandbox = None;
+        let mut previous_signature_key = None;
         let (client, signature_key, flavor, provider_name) =
             match provider::remote(&settings.provider)? {
-                Some(remote) => (
-                    remote.client,
-                    remote.signature_key,
-                    remote.flavor,
-                    remote.flavor.name(),
-                ),
+                Some(remote) => {
+                    previous_signature_key = remote.previous_signature_key;
+                    (
+                        remote.client,
+                        remote.signature_key,
+                        remote.flavor,
+                        remote.flavor.name(),
+                    )
+                }
                 None => {
                     let local = Sandbox::new(SandboxConfig::generate());
                     let client = TwilioClient::new(TwilioClientConfig {
@@ -172,6 +176,7 @@ impl Application {
             database: database.clone(),
             admin_api_key: admin_api_key.clone(),
             signature_key,
+            previous_signature_key,
             provider_flavor: flavor,
             public_base_url,
             started_at: Instant::now(),

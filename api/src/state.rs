@@ -30,6 +30,8 @@ pub struct AppState {
     pub admin_api_key: SecretString,
     /// The key webhook signatures are checked with (Twilio auth token or SignalWire signing key).
     pub signature_key: SecretString,
+    /// `TWILIO_AUTH_TOKEN_PREVIOUS`: accepted too while the auth token is rotated.
+    pub previous_signature_key: Option<SecretString>,
     /// The provider's dialect: which headers carry webhook signatures.
     pub provider_flavor: Flavor,
     /// `PUBLIC_BASE_URL`, without a trailing slash.

@@ -1,14 +1,12 @@
 use chrono::{DateTime, Utc};
 use cqrs_es::persist::PersistedEventRepository;
-use switchboard_domain::organization::{NumberTarget, OrganizationCommand, OrganizationError};
+use switchboard_domain::organization::{NumberTarget, OrganizationCommand};
 use switchboard_domain::phone_number::{
     PhoneNumber, PhoneNumberCommand, PhoneNumberError, WebhookUrls,
 };
 use switchboard_domain::{AreaCode, Capabilities, NumberType, OrganizationId, RequestId, E164};
 
-use crate::ports::{
-    AvailableNumber, AvailableNumberQuery, ProviderError, PurchaseRequest, PurchaseTarget,
-};
+use crate::ports::{AvailableNumber, AvailableNumberQuery, PurchaseRequest, PurchaseTarget};
 use crate::{AppError, RequestContext, Switchboard};
 
 /// What to provision: a given number, or the first available one in an area code.
@@ -192,13 +190,14 @@ impl<R: PersistedEventRepository + Clone> Switchboard<R> {
                     .ok_or_else(|| AppError::NumberNotHeld(bought.phone_number.to_string()));
             }
             tracing::warn!(%error, number = %bought.phone_number, "cannot attach; releasing");
-            self.release_at_provider(&bought.provider_sid).await?;
-            let release = PhoneNumberCommand::ReleaseNumber {
+            self.release_held(
+                &bought.phone_number,
                 organization_id,
-                released_at: self.clock.now(),
-            };
-            self.run_number(&bought.phone_number, release, context)
-                .await?;
+                "bought but not attached",
+                context,
+                None,
+            )
+            .await?;
             return Err(error);
         }
         NumberDetails::from_aggregate(&bought.phone_number, &number)
@@ -220,43 +219,6 @@ impl<R: PersistedEventRepository + Clone> Switchboard<R> {
             numbers.extend(NumberDetails::from_aggregate(phone_number, &number));
         }
         Ok(numbers)
-    }
-
-    /// Releases a number the organization holds: at the provider (a number the provider no
-    /// longer knows, 20404, counts as released), then `NumberReleased` and `NumberDetached`.
-    ///
-    /// # Errors
-    /// [`AppError::NumberNotHeld`] when the organization does not hold it; provider failures.
-    #[tracing::instrument(skip(self, context))]
-    pub async fn release_number(
-        &self,
-        organization_id: OrganizationId,
-        phone_number: &E164,
-        context: &RequestContext,
-    ) -> Result<(), AppError> {
-        self.active_organization(organization_id).await?;
-        let number = self.phone_number(phone_number).await?;
-        let ownership = number
-            .ownership()
-            .filter(|o| o.organization_id == organization_id)
-            .ok_or_else(|| AppError::NumberNotHeld(phone_number.to_string()))?;
-        self.release_at_provider(&ownership.provider_sid).await?;
-        let release = PhoneNumberCommand::ReleaseNumber {
-            organization_id,
-            released_at: self.clock.now(),
-        };
-        self.run_number(phone_number, release, context).await?;
-        let detach = OrganizationCommand::DetachNumber {
-            phone_number: phone_number.clone(),
-            detached_at: self.clock.now(),
-        };
-        match self
-            .run_organization(organization_id, detach, context)
-            .await
-        {
-            Ok(_) | Err(AppError::Organization(OrganizationError::NumberNotHeld { .. })) => Ok(()),
-            Err(error) => Err(error),
-        }
     }
 
     /// Re-applies our webhook URLs at the provider and records `WebhooksConfigured`.
@@ -296,7 +258,7 @@ impl<R: PersistedEventRepository + Clone> Switchboard<R> {
         self.state(&self.numbers, phone_number.as_str()).await
     }
 
-    async fn run_number(
+    pub(crate) async fn run_number(
         &self,
         phone_number: &E164,
         command: PhoneNumberCommand,
@@ -321,12 +283,5 @@ impl<R: PersistedEventRepository + Clone> Switchboard<R> {
         self.run_organization(organization_id, fail, context)
             .await?;
         Ok(())
-    }
-
-    async fn release_at_provider(&self, provider_sid: &str) -> Result<(), AppError> {
-        match self.provider.release(provider_sid).await {
-            Ok(()) | Err(ProviderError::NotFound(_)) => Ok(()),
-            Err(error) => Err(error.into()),
-        }
     }
 }

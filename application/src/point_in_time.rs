@@ -22,8 +22,10 @@ pub struct NumberAsOf {
     pub phone_number: E164,
     /// Its owner then (its last owner, once released).
     pub organization_id: OrganizationId,
-    /// Whether it routed to that owner then (`false`: released).
+    /// Whether it routed to that owner then (`false`: released or lost).
     pub active: bool,
+    /// Whether it had been found lost at the provider (`NumberLost`) by then.
+    pub lost: bool,
     /// `twilio`, `signalwire` or `sandbox`.
     pub provider: String,
     /// The provider's SID.
@@ -126,6 +128,7 @@ impl<R: PersistedEventRepository + Clone> Switchboard<R> {
                         phone_number: number.clone(),
                         organization_id,
                         active: true,
+                        lost: false,
                         provider,
                         provider_sid,
                         webhooks,
@@ -146,6 +149,11 @@ impl<R: PersistedEventRepository + Clone> Switchboard<R> {
                 (PhoneNumberEvent::NumberReleased { released_at, .. }, Some(current)) => {
                     current.active = false;
                     current.updated_at = released_at;
+                }
+                (PhoneNumberEvent::NumberLost { lost_at, .. }, Some(current)) => {
+                    current.active = false;
+                    current.lost = true;
+                    current.updated_at = lost_at;
                 }
                 _ => {}
             }

@@ -20,6 +20,7 @@ use crate::ports::{
 };
 use crate::read_cache::ReadCache;
 use crate::turns::Turns;
+use crate::reconcile::MissingNumbers;
 use crate::Clock;
 
 /// Events between snapshots of the streams that grow with traffic (quota, conversation): loading
@@ -77,6 +78,8 @@ pub struct Switchboard<R: PersistedEventRepository + Clone> {
     pub(crate) auto_reply_window: AutoReplyWindow,
     /// Inbound messages of one customer to one number, one at a time in this process.
     pub(crate) customers: Turns,
+    /// The reconciler's memory of held numbers missing at the provider.
+    pub(crate) missing: MissingNumbers,
 }
 
 impl<R: PersistedEventRepository + Clone> Switchboard<R> {
@@ -123,6 +126,7 @@ impl<R: PersistedEventRepository + Clone> Switchboard<R> {
             cache: ReadCache::default(),
             auto_reply_window: AutoReplyWindow::default(),
             customers: Turns::default(),
+            missing: MissingNumbers::default(),
         }
     }
 

@@ -5,7 +5,7 @@ use switchboard_application::ports::{
     ProvisioningLedger, ProvisioningRequest, RecordedEvent, RequestState, StoreError,
 };
 use switchboard_domain::organization::{Organization, OrganizationEvent};
-use switchboard_domain::RequestId;
+use switchboard_domain::{RequestId, E164};
 
 use crate::projection::{payload, Projection};
 
@@ -94,6 +94,23 @@ impl ProvisioningLedger for ProvisioningRequests {
         .await
         .map_err(StoreError::from_error)?;
         rows.iter().map(decode).collect()
+    }
+
+    async fn held_numbers(&self) -> Result<Vec<E164>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT phone_number FROM routing_table WHERE status = 'active' ORDER BY phone_number",
+        )
+        .fetch_all(self.pool()?)
+        .await
+        .map_err(StoreError::from_error)?;
+        rows.iter()
+            .map(|row| {
+                let text: String = row
+                    .try_get("phone_number")
+                    .map_err(StoreError::from_error)?;
+                E164::parse(&text).map_err(StoreError::from_error)
+            })
+            .collect()
     }
 }
 

@@ -7,7 +7,7 @@ use switchboard_domain::phone_number::{PhoneNumber, PhoneNumberEvent};
 use crate::projection::{payload, Projection};
 
 /// The routing table: which organization a number routes to, and whether it is still active.
-/// Built from `NumberProvisioned`, `WebhooksConfigured` and `NumberReleased`.
+/// Built from `NumberProvisioned`, `WebhooksConfigured`, `NumberReleased` and `NumberLost`.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct RoutingTable;
 
@@ -18,7 +18,7 @@ pub struct RoutingEntry {
     pub phone_number: String,
     /// The (last) owner.
     pub organization_id: String,
-    /// `active` or `released`.
+    /// `active`, `released` or `lost` (the provider no longer has it).
     pub status: String,
     /// `twilio`, `signalwire` or `sandbox`.
     pub provider: String,
@@ -144,16 +144,30 @@ impl Projection for RoutingTable {
                 .await?;
             }
             PhoneNumberEvent::NumberReleased { released_at, .. } => {
-                sqlx::query(
-                    "UPDATE routing_table SET status = 'released', updated_at = $1
-                      WHERE phone_number = $2",
-                )
-                .bind(released_at.to_rfc3339())
-                .bind(&event.aggregate_id)
-                .execute(&mut *tx)
-                .await?;
+                set_status(tx, event, "released", released_at).await?;
             }
+            PhoneNumberEvent::NumberLost { lost_at, .. } => {
+                set_status(tx, event, "lost", lost_at).await?;
+            }
+            // Still routed to its owner until the release is done.
+            PhoneNumberEvent::NumberReleaseRequested { .. } => {}
         }
         Ok(())
     }
+}
+
+/// Sets the event's number to `status` (no longer routed) as of `at`.
+async fn set_status(
+    tx: &mut AnyConnection,
+    event: &RecordedEvent,
+    status: &str,
+    at: chrono::DateTime<chrono::Utc>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE routing_table SET status = $1, updated_at = $2 WHERE phone_number = $3")
+        .bind(status)
+        .bind(at.to_rfc3339())
+        .bind(&event.aggregate_id)
+        .execute(&mut *tx)
+        .await?;
+    Ok(())
 }

@@ -2,9 +2,11 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use sqlx::any::AnyPoolOptions;
-use sqlx::postgres::PgPoolOptions;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{AnyPool, PgPool, SqlitePool};
+
+use super::loopback_tls::without_loopback_tls;
 
 use super::EventRepository;
 use crate::privacy::CustomerKeys;
@@ -58,17 +60,20 @@ pub struct Database {
 
 impl Database {
     /// Opens `url` (`postgres://…`, `sqlite://path` or `sqlite::memory:` is not supported since
-    /// two pools must share the data). A missing SQLite file is created, in WAL mode.
+    /// two pools must share the data). A missing SQLite file is created, in WAL mode. A
+    /// loopback PostgreSQL with no `sslmode` is reached without TLS (`loopback_tls.rs`).
     ///
     /// # Errors
     /// [`DatabaseError::UnsupportedUrl`] or [`DatabaseError::Connect`].
     pub async fn connect(url: &str) -> Result<Self, DatabaseError> {
         sqlx::any::install_default_drivers();
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let url = &without_loopback_tls(url);
+            let options = PgConnectOptions::from_str(url).map_err(DatabaseError::Connect)?;
             let postgres = PgPoolOptions::new()
                 .max_connections(20)
                 .acquire_timeout(Duration::from_secs(5))
-                .connect(url)
+                .connect_with(options)
                 .await
                 .map_err(DatabaseError::Connect)?;
             let any = AnyPoolOptions::new()

@@ -4,6 +4,7 @@
 mod append_signal;
 mod database;
 mod global_log;
+mod loopback_tls;
 mod repository;
 mod unit_of_work;
 

@@ -133,7 +133,8 @@ pub(crate) async fn fetch(
 }
 
 /// `POST …/IncomingPhoneNumbers/{Sid}.json`: applies the given settings (200 with the resource;
-/// 404 / 20404 for an unknown SID; 20001 for a malformed setting).
+/// 404 / 20404 for an unknown SID; 20001 for a malformed setting; 500 / 20500 for a number a
+/// test made fail, `faults.rs`).
 #[handler]
 pub(crate) async fn update(
     request: &Request,
@@ -143,19 +144,24 @@ pub(crate) async fn update(
 ) -> poem::Result<Response> {
     authorize(request, sandbox, &account_sid)?;
     let settings = settings(&Params::parse(&body))?;
+    let not_found = || ApiError::not_found(request.original_uri().path());
     let mut state = sandbox.state();
-    let record = sandbox
+    let sid = sandbox
         .flavor()
         .resource_name(&resource)
-        .and_then(|sid| state.owned.get_mut(sid))
-        .ok_or_else(|| ApiError::not_found(request.original_uri().path()))?;
+        .filter(|sid| state.owned.get(sid).is_some())
+        .ok_or_else(not_found)?;
+    if let Some(owned) = state.owned.get(sid) {
+        state.faults.check(&owned.entry.phone_number)?;
+    }
+    let record = state.owned.get_mut(sid).ok_or_else(not_found)?;
     record.apply(settings, Utc::now());
     let body = incoming_number(record, &Uris::of(request, sandbox, &account_sid));
     Ok(Json(body).into_response())
 }
 
 /// `DELETE …/IncomingPhoneNumbers/{Sid}.json`: releases the number back into the inventory (204;
-/// 404 / 20404 for an unknown SID).
+/// 404 / 20404 for an unknown SID; 500 / 20500 for a number a test made fail, `faults.rs`).
 #[handler]
 pub(crate) async fn release(
     request: &Request,
@@ -163,10 +169,14 @@ pub(crate) async fn release(
     Path((account_sid, resource)): Path<(String, String)>,
 ) -> poem::Result<Response> {
     authorize(request, sandbox, &account_sid)?;
-    let released = sandbox
-        .flavor()
-        .resource_name(&resource)
-        .is_some_and(|sid| sandbox.state().release(sid));
+    let released = {
+        let mut state = sandbox.state();
+        let sid = sandbox.flavor().resource_name(&resource);
+        if let Some(record) = sid.and_then(|sid| state.owned.get(sid)) {
+            state.faults.check(&record.entry.phone_number)?;
+        }
+        sid.is_some_and(|sid| state.release(sid))
+    };
     if !released {
         return Err(ApiError::not_found(request.original_uri().path()).into());
     }

@@ -46,6 +46,7 @@ mod catalog;
 mod config;
 mod contains;
 mod errors;
+mod faults;
 mod handle;
 mod incoming;
 mod inventory;

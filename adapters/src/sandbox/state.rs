@@ -1,6 +1,7 @@
 //! Everything the sandbox remembers, the buy/release rules that move numbers between the
 //! inventory and the account, and the rule for who may send.
 
+use super::faults::Faults;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -29,6 +30,8 @@ pub(crate) struct SandboxState {
     pub sent: SentMessages,
     /// The pause before each automatic status callback.
     pub status_callback_delay: Duration,
+    /// Numbers whose resource a test made fail.
+    pub faults: Faults,
 }
 
 /// What `POST …/IncomingPhoneNumbers.json` asked to buy.
@@ -49,6 +52,7 @@ impl SandboxState {
             owned: OwnedNumbers::default(),
             sent: SentMessages::default(),
             status_callback_delay: DEFAULT_STATUS_CALLBACK_DELAY,
+            faults: Faults::default(),
         }
     }
 

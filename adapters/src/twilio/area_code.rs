@@ -1,7 +1,8 @@
-//! Buying "the first number in an area code" from a provider whose `IncomingPhoneNumbers`
-//! create takes no `AreaCode` (SignalWire requires `PhoneNumber`, REFERENCE §6): search
-//! `AvailablePhoneNumbers/{country}/{type}` with the area code, then buy the first number found
-//! by `PhoneNumber`. A number taken between the search and the purchase (21422) makes the next
+//! Buying "the first number in an area code": search `AvailablePhoneNumbers/{country}/{type}`
+//! with the area code and `SmsEnabled=true`, then buy the first number found by `PhoneNumber`.
+//! Create's own `AreaCode` cannot ask for SMS (it may pick a voice-only number, from which sends
+//! fail with 21606), so it is used only when the search lists nothing (Twilio then answers 21452
+//! itself, or sells a number no search lists); SignalWire has none (REFERENCE §6). A number taken between the search and the purchase (21422) makes the next
 //! candidate be tried, up to [`ATTEMPTS`].
 //!
 //! Twilio's `AreaCode` (search and create) takes only US and Canadian codes ("Applies to only
@@ -23,7 +24,8 @@ use super::errors::{more_info_url, NO_NUMBERS_IN_AREA_CODE};
 const ATTEMPTS: usize = 3;
 
 impl TwilioClient {
-    /// Searches `area_code` among `country`'s numbers of `number_type` and buys the first
+    /// Searches `area_code` among `country`'s SMS-capable numbers of `number_type`
+    /// (`SmsEnabled=true`: Switchboard buys numbers to message from) and buys the first
     /// available one with `request`'s name and webhooks.
     ///
     /// # Errors
@@ -42,10 +44,15 @@ impl TwilioClient {
             number_type,
             area_code: Some(area_code.clone()),
             contains: None,
-            sms_enabled: None,
+            sms_enabled: Some(true),
             limit: ATTEMPTS as u32,
         };
         let candidates = self.search_available(&query).await?;
+        if candidates.is_empty() && self.flavor().buys_by_area_code() && takes_area_code(country) {
+            return self
+                .purchase_unlisted(request, area_code, country, number_type)
+                .await;
+        }
         let mut last_refusal = None;
         for candidate in candidates.into_iter().take(ATTEMPTS) {
             let number = candidate.phone_number.to_string();
@@ -57,17 +64,41 @@ impl TwilioClient {
                 outcome => return outcome,
             }
         }
-        Err(last_refusal.unwrap_or_else(|| {
-            ProviderError::NoNumbersInAreaCode(ProviderFault {
-                code: NO_NUMBERS_IN_AREA_CODE,
-                message: format!(
-                    "No {number_type} phone numbers found in area code {area_code} ({country})"
-                ),
-                more_info: Some(more_info_url(NO_NUMBERS_IN_AREA_CODE)),
-                http_status: 400,
-            })
-        }))
+        Err(last_refusal.unwrap_or_else(|| no_numbers(area_code, country, number_type)))
     }
+
+    /// When a search lists nothing, Twilio's own create with `AreaCode` has the last word: it
+    /// answers 21452 itself, or buys a number no search lists (test credentials' `500`). A
+    /// number bought so that cannot take SMS is released again and refused as 21452.
+    async fn purchase_unlisted(
+        &self,
+        request: &PurchaseRequest,
+        area_code: &AreaCode,
+        country: &str,
+        number_type: NumberType,
+    ) -> Result<OwnedNumber, ProviderError> {
+        let bought = self
+            .create_incoming(("AreaCode", area_code.to_string()), request)
+            .await?;
+        if bought.capabilities.sms {
+            return Ok(bought);
+        }
+        tracing::warn!(number = %bought.phone_number, "bought by area code without SMS; releasing");
+        self.release(&bought.provider_sid).await?;
+        Err(no_numbers(area_code, country, number_type))
+    }
+}
+
+/// 21452 as Twilio words it, HTTP 400.
+fn no_numbers(area_code: &AreaCode, country: &str, number_type: NumberType) -> ProviderError {
+    ProviderError::NoNumbersInAreaCode(ProviderFault {
+        code: NO_NUMBERS_IN_AREA_CODE,
+        message: format!(
+            "No SMS-capable {number_type} phone numbers found in area code {area_code} ({country})"
+        ),
+        more_info: Some(more_info_url(NO_NUMBERS_IN_AREA_CODE)),
+        http_status: 400,
+    })
 }
 
 /// Whether `country` is one whose area codes Twilio's `AreaCode` parameter takes.

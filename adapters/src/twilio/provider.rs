@@ -15,7 +15,7 @@ use switchboard_application::ports::{
 };
 use switchboard_domain::NumberType;
 
-use super::area_code::{area_code_filter, takes_area_code};
+use super::area_code::area_code_filter;
 use super::client::TwilioClient;
 use super::wire::{AvailablePhoneNumbersPage, IncomingPhoneNumberItem, IncomingPhoneNumbersPage};
 
@@ -86,11 +86,11 @@ impl TelephonyProvider for TwilioClient {
         Ok(numbers)
     }
 
-    /// `POST …/IncomingPhoneNumbers.json` (201) with `PhoneNumber` or `AreaCode`, `FriendlyName`,
-    /// `SmsUrl`, `SmsMethod`, `StatusCallback`, `StatusCallbackMethod=POST` and the `Voice*`
-    /// URLs. SignalWire takes no `AreaCode`, and Twilio's buys only US/CA local numbers: there
-    /// (and for any other country or type) an area code is searched first and the first number
-    /// found is bought (`area_code.rs`).
+    /// `POST …/IncomingPhoneNumbers.json` (201) with `PhoneNumber`, `FriendlyName`, `SmsUrl`,
+    /// `SmsMethod`, `StatusCallback`, `StatusCallbackMethod=POST` and the `Voice*` URLs. An area
+    /// code is never bought with create's `AreaCode`, which may pick a voice-only number (sends
+    /// from it then fail with 21606): it is searched with `SmsEnabled=true` first and the first
+    /// number found is bought (`area_code.rs`); SignalWire takes no `AreaCode` on create anyway.
     ///
     /// # Errors
     /// As any call; `Unsupported` for a type the flavor does not sell.
@@ -109,16 +109,8 @@ impl TelephonyProvider for TwilioClient {
                 if !self.flavor().sells(*number_type) {
                     return Err(unsupported_type(self, *number_type));
                 }
-                // Twilio's `AreaCode` on create picks a US/CA local number: any other country
-                // or type is searched in its own inventory first, so it is honoured.
-                let local_nanp = *number_type == NumberType::Local && takes_area_code(country);
-                if self.flavor().buys_by_area_code() && local_nanp {
-                    self.create_incoming(("AreaCode", area_code.to_string()), request)
-                        .await
-                } else {
-                    self.purchase_first_available(request, area_code, country, *number_type)
-                        .await
-                }
+                self.purchase_first_available(request, area_code, country, *number_type)
+                    .await
             }
         }
     }

@@ -142,3 +142,28 @@ async fn the_magic_test_number_is_bought_by_number_or_by_area_code_500() {
         "{again:?}"
     );
 }
+
+#[tokio::test]
+async fn buying_the_first_number_in_an_area_code_skips_voice_only_numbers() {
+    let t = spawn_sandbox().await;
+    // 415-555-0100…0103 can text; 0104, the next on sale, is voice-only.
+    for line in 100..104 {
+        t.client
+            .purchase(&purchase_number(&format!("+1415555{line:04}")))
+            .await
+            .unwrap();
+    }
+    let mut q = query(NumberType::Local, 1);
+    q.area_code = Some(area("415"));
+    let first = t.client.search_available(&q).await.unwrap();
+    assert_eq!(first[0].phone_number.as_str(), "+14155550104");
+    assert!(!first[0].capabilities.sms, "the sandbox has it voice-only");
+
+    let bought = t
+        .client
+        .purchase(&purchase(PurchaseTarget::us_local(area("415"))))
+        .await
+        .unwrap();
+    assert_eq!(bought.phone_number.as_str(), "+14155550105");
+    assert!(bought.capabilities.sms);
+}

@@ -21,6 +21,9 @@ pub enum ProviderSettings {
         account_sid: String,
         /// `TWILIO_AUTH_TOKEN`: REST auth and the key of `X-Twilio-Signature`.
         auth_token: SecretString,
+        /// `TWILIO_AUTH_TOKEN_PREVIOUS` (optional, during a rotation): a webhook whose signature
+        /// does not match `TWILIO_AUTH_TOKEN` is checked with this one too.
+        previous_auth_token: Option<SecretString>,
         /// `TWILIO_API_BASE_URL` (default `https://api.twilio.com`).
         api_base_url: String,
     },
@@ -72,6 +75,12 @@ pub struct Settings {
     /// balancer that probes readiness stops sending traffic first (set it above the probe
     /// interval; 0 closes at once, for proxies that retry refused connections elsewhere).
     pub shutdown_drain: std::time::Duration,
+    /// `RECONCILE_DEADLINE_SECS` (default 30): how long one reconciliation pass may run; past it
+    /// the pass starts no more work and the next pass goes on.
+    pub reconcile_deadline: std::time::Duration,
+    /// `RECONCILE_LOST_GRACE_SECS` (default 300): how long a held number must be missing from
+    /// the provider's complete list before it is marked lost and stops routing.
+    pub reconcile_lost_grace: std::time::Duration,
     /// `LOG_FORMAT`: `text` (default) or `json` (JSON lines).
     pub log_format: LogFormat,
     /// Delivery to organizations' endpoints.
@@ -167,6 +176,9 @@ impl Settings {
             ProviderSettings::Twilio {
                 account_sid,
                 auth_token: require("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN")?.into(),
+                previous_auth_token: get("TWILIO_AUTH_TOKEN_PREVIOUS")
+                    .filter(|token| !token.is_empty())
+                    .map(SecretString::from),
                 api_base_url: check("TWILIO_API_BASE_URL", checks::http_url)?
                     .unwrap_or_else(|| DEFAULT_TWILIO_API_BASE_URL.to_string()),
             }
@@ -241,6 +253,8 @@ impl Settings {
                 None | Some("0") => std::time::Duration::ZERO,
                 Some(_) => millis(&get, "SHUTDOWN_DRAIN_MS", 0, 60_000)?,
             },
+            reconcile_deadline: seconds(&get, "RECONCILE_DEADLINE_SECS", 30, 0)?,
+            reconcile_lost_grace: seconds(&get, "RECONCILE_LOST_GRACE_SECS", 300, 0)?,
             log_format,
             prices: prices(&get)?,
             limits: Limits::from_lookup(&get)?,

@@ -260,3 +260,47 @@ fn malformed_delivery_settings_are_refused() {
         );
     }
 }
+
+#[test]
+fn the_reconciler_defaults_to_a_30_second_deadline_and_a_5_minute_grace() {
+    let s = settings(&[]).unwrap();
+    assert_eq!(s.reconcile_deadline, std::time::Duration::from_secs(30));
+    assert_eq!(s.reconcile_lost_grace, std::time::Duration::from_secs(300));
+    let s = settings(&[
+        ("RECONCILE_DEADLINE_SECS", "5"),
+        ("RECONCILE_LOST_GRACE_SECS", "0"),
+    ])
+    .unwrap();
+    assert_eq!(s.reconcile_deadline, std::time::Duration::from_secs(5));
+    assert_eq!(s.reconcile_lost_grace, std::time::Duration::ZERO);
+    for key in ["RECONCILE_DEADLINE_SECS", "RECONCILE_LOST_GRACE_SECS"] {
+        let error = error_of(&[(key, "30s")]);
+        assert!(error.starts_with(&format!("{key}:")), "{error}");
+    }
+}
+
+#[test]
+fn a_previous_auth_token_is_optional_and_kept_secret() {
+    use secrecy::ExposeSecret;
+    let previous = |vars: &[(&'static str, &'static str)]| match settings(&twilio_with(vars))
+        .unwrap()
+        .provider
+    {
+        ProviderSettings::Twilio {
+            previous_auth_token,
+            ..
+        } => previous_auth_token.map(|t| t.expose_secret().to_string()),
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(previous(&[]), None);
+    assert_eq!(previous(&[("TWILIO_AUTH_TOKEN_PREVIOUS", "")]), None);
+    assert_eq!(
+        previous(&[("TWILIO_AUTH_TOKEN_PREVIOUS", "old-token")]).as_deref(),
+        Some("old-token")
+    );
+    let shown = format!(
+        "{:?}",
+        settings(&twilio_with(&[("TWILIO_AUTH_TOKEN_PREVIOUS", "old-token")])).unwrap()
+    );
+    assert!(!shown.contains("old-token"), "{shown}");
+}

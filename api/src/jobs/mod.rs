@@ -88,7 +88,8 @@ pub fn spawn_all(
         retry: settings.lease_retry,
         shutdown: shutdown.clone(),
     };
-    let (timeout, interval) = (settings.provisioning_timeout, settings.maintenance_interval);
+    let schedule = maintenance::Schedule::of(settings);
+    let interval = schedule.interval;
     vec![
         leases.spawn(Job::Projector, {
             let projector = state.projector.clone();
@@ -100,7 +101,7 @@ pub fn spawn_all(
         }),
         leases.spawn(Job::Reconciler, {
             let state = state.clone();
-            move |stop| maintenance::reconciler(state.clone(), timeout, interval, stop)
+            move |stop| maintenance::reconciler(state.clone(), schedule, stop)
         }),
         leases.spawn(Job::QuotaReset, {
             let state = state.clone();

@@ -66,6 +66,13 @@ pub struct Metrics {
     /// `switchboard_job_owned{job}`: 1 while this process holds the job's lease and runs it
     /// (`projector`, `dispatcher`, `reconciler`, `quota_reset`), else 0.
     pub jobs_owned: IntGaugeVec,
+    /// `switchboard_webhook_signatures_previous_key_total`: webhooks accepted because they were
+    /// signed with `TWILIO_AUTH_TOKEN_PREVIOUS` (a rotation is done once this stops growing).
+    pub previous_key_signatures: IntCounter,
+    /// `switchboard_reconcile_total{outcome}`: what reconciliation passes did, per number or
+    /// request: `completed`, `released`, `expired`, `lost`, `failed`; `deadline` counts passes
+    /// stopped at their deadline, `list_failed` passes without a complete provider list.
+    pub reconcile: IntCounterVec,
 }
 
 impl Metrics {
@@ -167,6 +174,19 @@ impl Metrics {
             &["job"],
         )
         .expect("valid metric");
+        let previous_key_signatures = IntCounter::new(
+            "switchboard_webhook_signatures_previous_key_total",
+            "Webhooks accepted with a signature made with TWILIO_AUTH_TOKEN_PREVIOUS.",
+        )
+        .expect("valid metric");
+        registry
+            .register(Box::new(previous_key_signatures.clone()))
+            .expect("registered once");
+        let reconcile = counter(
+            "switchboard_reconcile_total",
+            "What reconciliation passes did, by outcome.",
+            &["outcome"],
+        );
         for gauge in [
             Box::new(projection_lag_events.clone()) as Box<dyn prometheus::core::Collector>,
             Box::new(projection_lag_seconds.clone()),
@@ -190,6 +210,8 @@ impl Metrics {
             projection_lag_events,
             projection_lag_seconds,
             jobs_owned,
+            previous_key_signatures,
+            reconcile,
         }
     }
 

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use poem::http::StatusCode;
 use poem::Request;
-use secrecy::ExposeSecret;
+use secrecy::{ExposeSecret, SecretString};
 
 use crate::problem::Problem;
 use crate::state::AppState;
@@ -50,7 +50,10 @@ impl SignedForm {
     /// without the default port (REFERENCE §3.1, as twilio-python does). The signature is read
     /// from the provider's header: `X-Twilio-Signature` for Twilio; `X-SignalWire-Signature`,
     /// else `X-Twilio-Signature` as an alias, for SignalWire (REFERENCE §6, §8). The same
-    /// algorithm applies to both; the key is the auth token or the SignalWire signing key.
+    /// algorithm applies to both; the key is the auth token or the SignalWire signing key. While
+    /// the auth token is rotated, a signature that does not match the current token is checked
+    /// with `TWILIO_AUTH_TOKEN_PREVIOUS` (logged, and counted in
+    /// `switchboard_webhook_signatures_previous_key_total`).
     ///
     /// # Errors
     /// 403 `invalid_signature` when the header is missing or does not match.
@@ -67,13 +70,28 @@ impl SignedForm {
             .map(|p| p.as_str())
             .unwrap_or("/");
         let url = format!("{}{}", state.public_base_url, path_and_query);
-        let valid = !signature.is_empty()
-            && switchboard_adapters::twilio::validate_signature(
-                state.signature_key.expose_secret().as_bytes(),
-                &url,
-                &pairs,
-                signature,
-            );
+        let signed_with = |key: &SecretString| {
+            !signature.is_empty()
+                && switchboard_adapters::twilio::validate_signature(
+                    key.expose_secret().as_bytes(),
+                    &url,
+                    &pairs,
+                    signature,
+                )
+        };
+        let valid = signed_with(&state.signature_key)
+            || state
+                .previous_signature_key
+                .as_ref()
+                .is_some_and(|previous| {
+                    let matched = signed_with(previous);
+                    if matched {
+                        tracing::info!(path = %path_and_query,
+                        "webhook signed with the previous auth token (TWILIO_AUTH_TOKEN_PREVIOUS)");
+                        state.metrics.previous_key_signatures.inc();
+                    }
+                    matched
+                });
         if !valid {
             let header = state.provider_flavor.signature_header();
             return Err(Problem::new(

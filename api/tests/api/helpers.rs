@@ -261,6 +261,41 @@ impl TestApp {
             .expect("webhook request")
     }
 
+    /// Posts an inbound-message form to our webhook, signed with `key` in `header` (a key of
+    /// the test's choosing: a forged one, a rotated one).
+    pub async fn webhook_signed_with(
+        &self,
+        header: &str,
+        key: &str,
+        params: &[(&str, &str)],
+    ) -> Response {
+        let url = self.url("/webhooks/twilio/messages");
+        let pairs: Vec<(String, String)> = params
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let signature = compute_signature(key.as_bytes(), &url, &pairs);
+        self.client
+            .post(url)
+            .header(header, signature)
+            .form(&pairs)
+            .send()
+            .await
+            .expect("webhook request")
+    }
+
+    /// `/metrics`, as text.
+    pub async fn metrics(&self) -> String {
+        self.client
+            .get(self.url("/metrics"))
+            .send()
+            .await
+            .expect("metrics")
+            .text()
+            .await
+            .expect("metrics text")
+    }
+
     /// Provisions a number in an area code for the organization and returns it.
     pub async fn number_for(&self, organization_id: &str) -> String {
         let response = self
@@ -591,6 +626,30 @@ pub async fn assert_problem(response: Response, status: u16, code: &str) -> Valu
 pub async fn assert_problem_at(response: Response, status: u16, code: &str, field: &str) {
     let problem = assert_problem(response, status, code).await;
     assert_eq!(problem["field"], field, "problem {problem}");
+}
+
+/// Defines a SQLite and a PostgreSQL test for each `async fn name(backend: Backend)` (tests that
+/// start the server themselves, e.g. with extra settings).
+#[macro_export]
+macro_rules! for_each_backend {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name($crate::helpers::Backend::Sqlite).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name($crate::helpers::Backend::Postgres).await;
+                }
+            )*
+        }
+    };
 }
 
 /// Runs an async scenario against both backends: `sqlite::name` and `postgres::name`.

@@ -5,35 +5,12 @@
 use reqwest::StatusCode;
 use secrecy::ExposeSecret;
 use serde_json::json;
-use switchboard_adapters::twilio::compute_signature;
 
 use crate::helpers::{assert_problem, body, Backend, TestApp};
 
 fn is_uuid(sid: &serde_json::Value) -> bool {
     sid.as_str()
         .is_some_and(|s| s.len() == 36 && uuid::Uuid::parse_str(s).is_ok())
-}
-
-/// Posts an inbound-message form to our webhook, signed with `key` in `header`.
-async fn webhook_signed(
-    app: &TestApp,
-    header: &str,
-    key: &str,
-    params: &[(&str, &str)],
-) -> reqwest::Response {
-    let url = app.url("/webhooks/twilio/messages");
-    let pairs: Vec<(String, String)> = params
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
-    let signature = compute_signature(key.as_bytes(), &url, &pairs);
-    app.client
-        .post(url)
-        .header(header, signature)
-        .form(&pairs)
-        .send()
-        .await
-        .expect("webhook request")
 }
 
 /// create organization → search → provision (by area code, by number) → signed inbound message
@@ -99,16 +76,21 @@ async fn the_main_flow_runs_against_signalwire(app: &TestApp) {
         ]
     };
     let sid = "0f6a4b1e-9c1d-4e8a-9b3f-5d2c7e8f9a01";
-    let forged = webhook_signed(app, "X-SignalWire-Signature", "not-the-key", &inbound(sid)).await;
+    let forged = app
+        .webhook_signed_with("X-SignalWire-Signature", "not-the-key", &inbound(sid))
+        .await;
     assert_problem(forged, 403, "invalid_signature").await;
-    let with_api_token =
-        webhook_signed(app, "X-SignalWire-Signature", &api_token, &inbound(sid)).await;
+    let with_api_token = app
+        .webhook_signed_with("X-SignalWire-Signature", &api_token, &inbound(sid))
+        .await;
     assert_eq!(
         with_api_token.status(),
         403,
         "the signing key, not the API token, signs webhooks"
     );
-    let alias = webhook_signed(app, "X-Twilio-Signature", &signing_key, &inbound(sid)).await;
+    let alias = app
+        .webhook_signed_with("X-Twilio-Signature", &signing_key, &inbound(sid))
+        .await;
     assert_eq!(
         alias.status(),
         200,
@@ -149,7 +131,9 @@ async fn a_twilio_server_ignores_the_signalwire_header(app: &TestApp) {
         ("To", "+14155550100"),
         ("Body", "hi"),
     ];
-    let response = webhook_signed(app, "X-SignalWire-Signature", &key, &params).await;
+    let response = app
+        .webhook_signed_with("X-SignalWire-Signature", &key, &params)
+        .await;
     let problem = assert_problem(response, 403, "invalid_signature").await;
     assert_eq!(problem["field"], "X-Twilio-Signature");
 }

@@ -1,8 +1,9 @@
-//! The provisioning ledger port: provisioning requests as a read model, for the reconciler.
+//! The provisioning ledger port: provisioning requests and held numbers as read models, for the
+//! reconciler.
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use switchboard_domain::{OrganizationId, RequestId};
+use switchboard_domain::{OrganizationId, RequestId, E164};
 
 use super::StoreError;
 
@@ -44,4 +45,9 @@ pub trait ProvisioningLedger: Send + Sync {
         &self,
         before: DateTime<Utc>,
     ) -> Result<Vec<ProvisioningRequest>, StoreError>;
+
+    /// The numbers the routing table routes to an owner (status `active`), by number: the
+    /// candidates the reconciler checks against the provider. Lags behind the event store;
+    /// each candidate's own stream decides.
+    async fn held_numbers(&self) -> Result<Vec<E164>, StoreError>;
 }

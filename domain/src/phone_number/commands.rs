@@ -41,4 +41,24 @@ pub enum PhoneNumberCommand {
         /// When.
         released_at: DateTime<Utc>,
     },
+    /// Record that the owner's number is to be released at the provider, before the provider
+    /// is called, so a crash between the call and [`ReleaseNumber`](Self::ReleaseNumber) leaves
+    /// a request that the reconciler resumes. Asking again changes nothing.
+    RequestRelease {
+        /// Who asks; must be the owner.
+        organization_id: OrganizationId,
+        /// Why, for the history: e.g. `released by the organization`, `orphaned purchase`.
+        reason: String,
+        /// When.
+        requested_at: DateTime<Utc>,
+    },
+    /// Record that the provider no longer has the number although we hold it (it is missing
+    /// from a complete `IncomingPhoneNumbers` list): it stops routing and has no owner.
+    MarkLost {
+        /// The SID the number had; must be the current ownership's (a re-purchase under
+        /// another SID is not lost).
+        provider_sid: String,
+        /// When it was found missing.
+        lost_at: DateTime<Utc>,
+    },
 }

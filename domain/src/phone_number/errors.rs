@@ -30,4 +30,15 @@ pub enum PhoneNumberError {
         /// Who asked.
         requested_by: OrganizationId,
     },
+    /// Marking lost a number under another provider SID than the one it holds.
+    #[error("the number is held under {held}, not {given}")]
+    OtherProviderSid {
+        /// The SID of the current ownership.
+        held: String,
+        /// The SID given.
+        given: String,
+    },
+    /// Marking lost a number whose release was requested: it is being released, not lost.
+    #[error("the number's release is under way")]
+    ReleaseUnderWay,
 }

@@ -45,6 +45,31 @@ pub enum PhoneNumberEvent {
         /// When.
         released_at: DateTime<Utc>,
     },
+    /// The owner asked for the number to be released at the provider; [`NumberReleased`]
+    /// follows once the provider has let it go (the reconciler finishes a release a crash
+    /// interrupted). The number routes to its owner until then.
+    ///
+    /// [`NumberReleased`]: PhoneNumberEvent::NumberReleased
+    NumberReleaseRequested {
+        /// The owner.
+        organization_id: OrganizationId,
+        /// The provider's SID to release.
+        provider_sid: String,
+        /// Why.
+        reason: String,
+        /// When.
+        requested_at: DateTime<Utc>,
+    },
+    /// The provider no longer has the number (missing from its complete `IncomingPhoneNumbers`
+    /// list), although we had not released it: it has no owner any more and routes nowhere.
+    NumberLost {
+        /// The former owner.
+        organization_id: OrganizationId,
+        /// The provider's SID it had.
+        provider_sid: String,
+        /// When it was found missing.
+        lost_at: DateTime<Utc>,
+    },
 }
 
 impl DomainEvent for PhoneNumberEvent {
@@ -53,6 +78,8 @@ impl DomainEvent for PhoneNumberEvent {
             PhoneNumberEvent::NumberProvisioned { .. } => "NumberProvisioned",
             PhoneNumberEvent::WebhooksConfigured { .. } => "WebhooksConfigured",
             PhoneNumberEvent::NumberReleased { .. } => "NumberReleased",
+            PhoneNumberEvent::NumberReleaseRequested { .. } => "NumberReleaseRequested",
+            PhoneNumberEvent::NumberLost { .. } => "NumberLost",
         }
         .to_string()
     }

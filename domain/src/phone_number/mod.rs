@@ -5,6 +5,8 @@ mod commands;
 mod errors;
 mod events;
 #[cfg(test)]
+mod release_tests;
+#[cfg(test)]
 mod tests;
 
 use chrono::{DateTime, Utc};
@@ -52,6 +54,12 @@ pub struct PhoneNumber {
     phone_number: Option<E164>,
     ownership: Option<Ownership>,
     released_at: Option<DateTime<Utc>>,
+    /// When the current owner asked for a release that is not recorded as done yet.
+    #[serde(default)]
+    release_requested_at: Option<DateTime<Utc>>,
+    /// When the number was last found lost at the provider.
+    #[serde(default)]
+    lost_at: Option<DateTime<Utc>>,
 }
 
 impl PhoneNumber {
@@ -68,6 +76,17 @@ impl PhoneNumber {
     /// When it was last released.
     pub fn released_at(&self) -> Option<DateTime<Utc>> {
         self.released_at
+    }
+
+    /// When the current owner asked for a release that is not recorded as done (a crash may
+    /// have interrupted it; the reconciler finishes it).
+    pub fn release_requested_at(&self) -> Option<DateTime<Utc>> {
+        self.release_requested_at
+    }
+
+    /// When the number was last found missing at the provider (`NumberLost`).
+    pub fn lost_at(&self) -> Option<DateTime<Utc>> {
+        self.lost_at
     }
 
     fn owned_by(&self, organization_id: OrganizationId) -> Result<&Ownership, PhoneNumberError> {
@@ -154,6 +173,45 @@ impl PhoneNumber {
                     released_at,
                 }])
             }
+            C::RequestRelease {
+                organization_id,
+                reason,
+                requested_at,
+            } => {
+                let ownership = self.owned_by(organization_id)?;
+                if self.release_requested_at.is_some() {
+                    return Ok(vec![]);
+                }
+                Ok(vec![E::NumberReleaseRequested {
+                    organization_id,
+                    provider_sid: ownership.provider_sid.clone(),
+                    reason,
+                    requested_at,
+                }])
+            }
+            C::MarkLost {
+                provider_sid,
+                lost_at,
+            } => {
+                let ownership = self
+                    .ownership
+                    .as_ref()
+                    .ok_or(PhoneNumberError::NotProvisioned)?;
+                if ownership.provider_sid != provider_sid {
+                    return Err(PhoneNumberError::OtherProviderSid {
+                        held: ownership.provider_sid.clone(),
+                        given: provider_sid,
+                    });
+                }
+                if self.release_requested_at.is_some() {
+                    return Err(PhoneNumberError::ReleaseUnderWay);
+                }
+                Ok(vec![E::NumberLost {
+                    organization_id: ownership.organization_id,
+                    provider_sid,
+                    lost_at,
+                }])
+            }
         }
     }
 }
@@ -209,6 +267,15 @@ impl Aggregate for PhoneNumber {
             E::NumberReleased { released_at, .. } => {
                 self.ownership = None;
                 self.released_at = Some(released_at);
+                self.release_requested_at = None;
+            }
+            E::NumberReleaseRequested { requested_at, .. } => {
+                self.release_requested_at = Some(requested_at);
+            }
+            E::NumberLost { lost_at, .. } => {
+                self.ownership = None;
+                self.lost_at = Some(lost_at);
+                self.release_requested_at = None;
             }
         }
     }

@@ -7,17 +7,17 @@ use uuid::Uuid;
 use super::*;
 use crate::RequestId;
 
-type PhoneNumberTest = TestFramework<PhoneNumber>;
+pub(super) type PhoneNumberTest = TestFramework<PhoneNumber>;
 
-fn at() -> DateTime<Utc> {
+pub(super) fn at() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 21, 12, 0, 0).unwrap()
 }
 
-fn org(n: u128) -> OrganizationId {
+pub(super) fn org(n: u128) -> OrganizationId {
     OrganizationId::from_uuid(Uuid::from_u128(n))
 }
 
-fn number() -> E164 {
+pub(super) fn number() -> E164 {
     E164::parse("+14155550100").unwrap()
 }
 
@@ -28,7 +28,7 @@ fn hooks() -> WebhookUrls {
     }
 }
 
-fn provision(owner: u128, sid: &str) -> PhoneNumberCommand {
+pub(super) fn provision(owner: u128, sid: &str) -> PhoneNumberCommand {
     PhoneNumberCommand::ProvisionNumber {
         phone_number: number(),
         organization_id: org(owner),
@@ -45,7 +45,7 @@ fn provision(owner: u128, sid: &str) -> PhoneNumberCommand {
     }
 }
 
-fn provisioned(owner: u128, sid: &str) -> PhoneNumberEvent {
+pub(super) fn provisioned(owner: u128, sid: &str) -> PhoneNumberEvent {
     PhoneNumberEvent::NumberProvisioned {
         phone_number: number(),
         organization_id: org(owner),
@@ -62,7 +62,7 @@ fn provisioned(owner: u128, sid: &str) -> PhoneNumberEvent {
     }
 }
 
-fn released(owner: u128, sid: &str) -> PhoneNumberEvent {
+pub(super) fn released(owner: u128, sid: &str) -> PhoneNumberEvent {
     PhoneNumberEvent::NumberReleased {
         organization_id: org(owner),
         provider_sid: sid.into(),

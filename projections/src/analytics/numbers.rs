@@ -27,8 +27,10 @@ pub struct Ownership {
     pub provider_sid: String,
     /// Provisioned, ms since the epoch.
     pub provisioned_ms: i64,
-    /// Released, ms since the epoch; `None` while held.
+    /// Released (or found lost), ms since the epoch; `None` while held.
     pub released_ms: Option<i64>,
+    /// How the ownership ended: `released` or `lost`; `None` while held.
+    pub ended_as: Option<String>,
 }
 
 fn decode(row: &AnyRow) -> Result<Ownership, sqlx::Error> {
@@ -39,11 +41,12 @@ fn decode(row: &AnyRow) -> Result<Ownership, sqlx::Error> {
         provider_sid: row.try_get("provider_sid")?,
         provisioned_ms: row.try_get("provisioned_ms")?,
         released_ms: row.try_get("released_ms")?,
+        ended_as: row.try_get("ended_as")?,
     })
 }
 
 const COLUMNS: &str =
-    "phone_number, organization_id, provider, provider_sid, provisioned_ms, released_ms";
+    "phone_number, organization_id, provider, provider_sid, provisioned_ms, released_ms, ended_as";
 
 impl NumberHistory {
     /// Every ownership of `phone_number`, oldest first.
@@ -130,18 +133,34 @@ impl Projection for NumberHistory {
                 .await?;
             }
             PhoneNumberEvent::NumberReleased { released_at, .. } => {
-                sqlx::query(
-                    "UPDATE number_ownerships SET released_ms = $1
-                      WHERE phone_number = $2 AND released_ms IS NULL AND sequence < $3",
-                )
-                .bind(released_at.timestamp_millis())
-                .bind(&event.aggregate_id)
-                .bind(event.sequence)
-                .execute(&mut *tx)
-                .await?;
+                end(tx, event, released_at, "released").await?;
             }
-            PhoneNumberEvent::WebhooksConfigured { .. } => {}
+            PhoneNumberEvent::NumberLost { lost_at, .. } => {
+                end(tx, event, lost_at, "lost").await?;
+            }
+            PhoneNumberEvent::WebhooksConfigured { .. }
+            | PhoneNumberEvent::NumberReleaseRequested { .. } => {}
         }
         Ok(())
     }
+}
+
+/// Ends the open ownership of the event's number at `at`, as `ended_as`.
+async fn end(
+    tx: &mut AnyConnection,
+    event: &RecordedEvent,
+    at: chrono::DateTime<chrono::Utc>,
+    ended_as: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE number_ownerships SET released_ms = $1, ended_as = $2
+          WHERE phone_number = $3 AND released_ms IS NULL AND sequence < $4",
+    )
+    .bind(at.timestamp_millis())
+    .bind(ended_as)
+    .bind(&event.aggregate_id)
+    .bind(event.sequence)
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
 }

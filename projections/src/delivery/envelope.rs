@@ -249,7 +249,25 @@ fn number_envelope(event: &RecordedEvent) -> Result<Option<Envelope>, sqlx::Erro
                 "status": "released",
             }),
         }),
-        PhoneNumberEvent::WebhooksConfigured { .. } => None,
+        // The organization no longer holds a lost number: told as a release with its status.
+        PhoneNumberEvent::NumberLost {
+            organization_id,
+            lost_at,
+            ..
+        } => Some(Envelope {
+            event_type: EventType::NumberReleased,
+            organization_id,
+            conversation_key: format!("{organization_id}/{number}"),
+            event_key: key("number.released"),
+            timestamp: lost_at,
+            data: json!({
+                "organization_id": organization_id.to_string(),
+                "phone_number": number,
+                "status": "lost",
+            }),
+        }),
+        PhoneNumberEvent::WebhooksConfigured { .. }
+        | PhoneNumberEvent::NumberReleaseRequested { .. } => None,
     })
 }
 

@@ -1,7 +1,7 @@
 //! The wire shapes of a number's ownership history.
 
 use chrono::{DateTime, Utc};
-use poem_openapi::Object;
+use poem_openapi::{Enum, Object};
 use switchboard_projections::analytics::Ownership;
 
 use super::at;
@@ -18,8 +18,21 @@ pub struct OwnershipView {
     pub provider_sid: String,
     /// When it was provisioned for the owner.
     pub provisioned_at: DateTime<Utc>,
-    /// When it was released; absent while held.
+    /// When it was released (or found lost); absent while held.
     pub released_at: Option<DateTime<Utc>>,
+    /// How the ownership ended: `released`, or `lost` when the provider no longer had the
+    /// number; absent while held.
+    pub ended_as: Option<OwnershipEnd>,
+}
+
+/// How an ownership of a number ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Enum)]
+#[oai(rename_all = "lowercase")]
+pub enum OwnershipEnd {
+    /// Given up at the provider.
+    Released,
+    /// The provider no longer had it although it was not released.
+    Lost,
 }
 
 impl From<Ownership> for OwnershipView {
@@ -30,6 +43,10 @@ impl From<Ownership> for OwnershipView {
             provider_sid: o.provider_sid,
             provisioned_at: at(o.provisioned_ms),
             released_at: o.released_ms.map(at),
+            ended_as: o.ended_as.as_deref().map(|e| match e {
+                "lost" => OwnershipEnd::Lost,
+                _ => OwnershipEnd::Released,
+            }),
         }
     }
 }

@@ -185,7 +185,12 @@ impl NumbersApi {
             let entry = switchboard_projections::RoutingEntry {
                 phone_number: then.phone_number.to_string(),
                 organization_id: then.organization_id.to_string(),
-                status: if then.active { "active" } else { "released" }.into(),
+                status: match (then.active, then.lost) {
+                    (true, _) => "active",
+                    (false, true) => "lost",
+                    (false, false) => "released",
+                }
+                .into(),
                 provider: then.provider,
                 provider_sid: then.provider_sid,
                 sms_url: then.webhooks.sms_url,

@@ -183,7 +183,7 @@ pub enum Provider {
     Sandbox,
 }
 
-/// Where messages to a number go: `active` (to its owner) or `released` (nowhere).
+/// Where messages to a number go: `active` (to its owner), `released` or `lost` (nowhere).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Enum)]
 #[oai(rename_all = "lowercase")]
 pub enum NumberStatus {
@@ -191,6 +191,9 @@ pub enum NumberStatus {
     Active,
     /// Released at the provider; messages route nowhere.
     Released,
+    /// The provider no longer has it although it was not released (missing from the provider's
+    /// complete number list); messages route nowhere.
+    Lost,
 }
 
 /// What an organization API key may do: `admin` reads and changes its organization, `viewer`

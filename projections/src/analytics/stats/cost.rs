@@ -47,6 +47,7 @@ mod tests {
             provider_sid: "PN".into(),
             provisioned_ms: 0,
             released_ms: None,
+            ended_as: None,
         };
         let month = NUMBER_MONTH_MS as i64;
         let f = priced(counted, &[held], 0, month, &PriceTable::default());
