@@ -259,6 +259,7 @@ impl Application {
             .around(move |next, req| {
                 crate::auth::policy::authorize(next, req, policy_state.clone())
             })
+            .around(middleware::to_completion::run_to_completion)
             .around(move |next, req| {
                 middleware::webhook_bound::bound(next, req, webhook_permits.clone())
             })
