@@ -1,8 +1,9 @@
-//! Background maintenance: quota resets and provisioning reconciliation.
+//! Background maintenance: quota resets, provisioning reconciliation, expired idempotency keys.
 
 use std::sync::Arc;
 use std::time::Duration;
 
+use switchboard_application::ports::idempotency::IDEMPOTENCY_KEY_TTL;
 use switchboard_application::RequestContext;
 use tokio::sync::watch;
 
@@ -13,7 +14,8 @@ use crate::state::AppState;
 /// - quota resets: `QuotaReset` for every organization entering a new billing period (the event
 ///   store allows one per organization and period);
 /// - provisioning reconciliation: purchases at the provider that were never recorded are
-///   completed or released, stale requests expired (invariant 5).
+///   completed or released, stale requests expired (invariant 5);
+/// - idempotency keys first used more than 24 hours ago are forgotten.
 pub async fn run(
     state: Arc<AppState>,
     provisioning_timeout: Duration,
@@ -36,6 +38,11 @@ pub async fn run(
         }
         if let Err(error) = state.app.reconcile_provisioning(timeout, &context).await {
             tracing::warn!(%error, "provisioning reconciliation failed; retrying next tick");
+        }
+        let expired = chrono::Utc::now() - IDEMPOTENCY_KEY_TTL;
+        match state.idempotency.expire(expired).await {
+            Ok(count) => tracing::debug!(keys = count, "expired idempotency keys forgotten"),
+            Err(error) => tracing::warn!(%error, "idempotency keys could not be expired"),
         }
         tokio::select! {
             _ = tokio::time::sleep(interval) => {}

@@ -1,7 +1,8 @@
-//! `/v1` writes run to completion: a client that hangs up mid-request drops the server's future
-//! for its connection, which would cancel a purchase or a send half-way (paid at the provider,
-//! never recorded) and can leave a pooled connection inside an open transaction (sqlx issue
-//! 4393). A write therefore runs in its own task; the connection's future only awaits it.
+//! `/v1` writes run to completion: a client that hangs up mid-request (an HTTP/2 stream reset,
+//! a connection the server stops driving, a shutdown's deadline) drops the future serving it,
+//! which would cancel a purchase or a send half-way (paid at the provider, never recorded) and
+//! can leave a pooled connection inside an open transaction (sqlx issue 4393). A write
+//! therefore runs in its own task; the future serving the request only awaits it.
 
 use poem::http::{Method, StatusCode};
 use poem::{Endpoint, IntoResponse, Request, Response};
@@ -63,7 +64,10 @@ mod tests {
             .at("/v1/x", post(slow))
             .data(done.clone())
             .around(run_to_completion);
-        let request = Request::builder().method(Method::POST).uri_str("/v1/x").finish();
+        let request = Request::builder()
+            .method(Method::POST)
+            .uri_str("/v1/x")
+            .finish();
         // The caller gives up (its future is dropped) long before the handler is done.
         let abandoned = tokio::time::timeout(Duration::from_millis(20), app.call(request)).await;
         assert!(abandoned.is_err());

@@ -3,6 +3,7 @@
 
 mod helpers;
 mod process;
+mod provider_proxy;
 
 mod analytics;
 mod api_keys;
@@ -13,8 +14,10 @@ mod configuration;
 mod delivery;
 mod delivery_processes;
 mod doctor;
+mod hang_up;
 mod hot_path;
 mod idempotency;
+mod idempotency_keys;
 mod numbers;
 mod onboarding;
 mod onboarding_crash;
