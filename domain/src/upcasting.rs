@@ -13,6 +13,7 @@ static UPCASTERS: LazyLock<Vec<Box<dyn EventUpcaster>>> = LazyLock::new(upcaster
 pub fn upcasters() -> Vec<Box<dyn EventUpcaster>> {
     vec![
         crate::message::upcasters::message_received_v2(),
+        crate::message::upcasters::message_received_v3(),
         crate::organization::upcasters::number_requested_v2(),
     ]
 }

@@ -9,7 +9,9 @@ use crate::{EndpointId, MessageStatus};
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum MessageEvent {
     /// An inbound message reached us, routed to an organization or (no owner for `To`) unrouted.
-    /// Version 2.0 (1.0 had no `segments`; see `upcasters::message_received_v2`).
+    /// Version 3.0: `message.to` may be `{"raw": …}`, a `To` we do not route (a short code,
+    /// `messenger:`, `rcs:`); 2.0 always held a channel address (`upcasters::message_received_v3`);
+    /// 1.0 had no `segments` (`upcasters::message_received_v2`).
     MessageReceived {
         /// What arrived and where it was routed.
         message: InboundMessage,
@@ -72,7 +74,7 @@ impl DomainEvent for MessageEvent {
 
     fn event_version(&self) -> String {
         match self {
-            MessageEvent::MessageReceived { .. } => "2.0",
+            MessageEvent::MessageReceived { .. } => "3.0",
             _ => "1.0",
         }
         .to_string()

@@ -32,6 +32,16 @@ fn add_segments(mut payload: Value) -> Value {
     payload
 }
 
+/// `MessageReceived` 2.0 → 3.0: 3.0 widened `message.to` (a `To` we do not route is kept as
+/// `{"raw": …}`); every 2.0 payload is a valid 3.0 one, so only the version moves.
+pub fn message_received_v3() -> Box<dyn EventUpcaster> {
+    Box::new(SemanticVersionEventUpcaster::new(
+        "MessageReceived",
+        "3.0",
+        Box::new(|payload| payload),
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use serde_json::json;
@@ -48,7 +58,7 @@ mod tests {
             account_sid: "ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa".into(),
             channel: Channel::Sms,
             from: "+15551230000".into(),
-            to: ChannelAddress::parse("+14155550100").unwrap(),
+            to: ChannelAddress::parse("+14155550100").unwrap().into(),
             body: "a".repeat(200),
             media: vec![],
             profile_name: None,
@@ -81,10 +91,30 @@ mod tests {
     }
 
     #[test]
+    fn a_stored_v2_message_received_reads_with_its_address_unchanged() {
+        let mut v2 = stored_v1();
+        v2["MessageReceived"]["segments"] = json!(1);
+        assert_eq!(
+            v2["MessageReceived"]["message"]["to"]["number"],
+            "+14155550100"
+        );
+        let MessageEvent::MessageReceived { message, .. } =
+            serde_json::from_value(upcast("MessageReceived", "2.0", v2)).unwrap()
+        else {
+            panic!("not a MessageReceived");
+        };
+        assert_eq!(
+            message.to,
+            ChannelAddress::parse("+14155550100").unwrap().into()
+        );
+    }
+
+    #[test]
     fn current_events_and_other_types_are_left_alone() {
         let mut v2 = stored_v1();
         v2["MessageReceived"]["segments"] = json!(5);
         assert_eq!(upcast("MessageReceived", "2.0", v2.clone()), v2);
+        assert_eq!(upcast("MessageReceived", "3.0", v2.clone()), v2);
         let other = json!({"MessageStatusChanged": {}});
         assert_eq!(upcast("MessageStatusChanged", "1.0", other.clone()), other);
     }
