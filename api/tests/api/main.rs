@@ -18,6 +18,7 @@ mod hang_up;
 mod hot_path;
 mod idempotency;
 mod idempotency_keys;
+mod inbound_crash;
 mod numbers;
 mod onboarding;
 mod onboarding_crash;
