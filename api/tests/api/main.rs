@@ -18,6 +18,7 @@ mod hang_up;
 mod hot_path;
 mod idempotency;
 mod idempotency_keys;
+mod idempotency_store;
 mod inbound_crash;
 mod numbers;
 mod onboarding;
