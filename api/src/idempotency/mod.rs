@@ -44,7 +44,7 @@ const RETRY_AFTER_SECS: &str = "1";
 
 /// Wraps an operation's endpoint with the key's semantics (see the module docs).
 pub fn idempotent<E: Endpoint + 'static>(ep: E) -> impl Endpoint {
-    ep.around(|next, req| handle(next, req))
+    ep.around(handle)
 }
 
 async fn handle<E: Endpoint>(next: E, mut req: Request) -> poem::Result<Response> {
