@@ -38,19 +38,19 @@ async fn a_provisioning_whose_client_hangs_up_ends_recorded(backend: Backend) {
     stream.send_reset(h2::Reason::CANCEL);
     drop(stream);
 
+    // The organization's numbers and the routing table are two read models: wait for both.
     let deadline = Instant::now() + Duration::from_secs(15);
-    let numbers = loop {
+    let (numbers, routing) = loop {
         let numbers = body(app.get(&format!("/v1/organizations/{org}/numbers")).await).await;
-        if numbers["items"]
+        let routing = body(app.get(&format!("/v1/numbers/{bought}")).await).await;
+        let listed = numbers["items"]
             .as_array()
-            .is_some_and(|items| !items.is_empty())
-            || Instant::now() > deadline
-        {
-            break numbers;
+            .is_some_and(|items| !items.is_empty());
+        if (listed && routing["organization_id"] == org.as_str()) || Instant::now() > deadline {
+            break (numbers, routing);
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
     };
-    let routing = body(app.get(&format!("/v1/numbers/{bought}")).await).await;
     let owned = app.owned_at_provider().await;
     proxy.server.abort();
     app.finish().await;
