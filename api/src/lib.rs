@@ -10,6 +10,7 @@ pub mod commands;
 pub mod config;
 pub mod delivery;
 pub mod doctor;
+pub mod idempotency;
 pub mod jobs;
 pub mod maintenance;
 pub mod metrics;

@@ -1,12 +1,13 @@
-//! Background maintenance: quota resets and provisioning reconciliation, two leased jobs
-//! ([`crate::jobs`]) that each run once at start (of their ownership) and then every `interval`
-//! (`MAINTENANCE_INTERVAL_SECS`, default a minute). Both passes are idempotent as well, so a
-//! brief overlap during a takeover changes nothing.
+//! Background maintenance: quota resets (with expired idempotency keys) and provisioning
+//! reconciliation, two leased jobs ([`crate::jobs`]) that each run once at start (of their
+//! ownership) and then every `interval` (`MAINTENANCE_INTERVAL_SECS`, default a minute). Both
+//! passes are idempotent as well, so a brief overlap during a takeover changes nothing.
 
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
+use switchboard_application::ports::idempotency::IDEMPOTENCY_KEY_TTL;
 use switchboard_application::{ReconcilePolicy, Reconciliation, RequestContext};
 use tokio::sync::watch;
 
@@ -51,13 +52,19 @@ fn context() -> RequestContext {
 }
 
 /// Quota resets: `QuotaReset` for every organization entering a new billing period (the event
-/// store allows one per organization and period). Runs until `stop` turns true.
+/// store allows one per organization and period); then idempotency keys first used more than
+/// 24 hours ago are forgotten. Runs until `stop` turns true.
 pub async fn quota_reset(state: Arc<AppState>, interval: Duration, stop: watch::Receiver<bool>) {
     every(interval, stop, || async {
         caught_up(&state).await;
         match state.app.reset_quotas(&context()).await {
             Ok(count) => tracing::debug!(organizations = count, "quota periods checked"),
             Err(error) => tracing::warn!(%error, "quota reset pass failed; retrying next tick"),
+        }
+        let expired = chrono::Utc::now() - IDEMPOTENCY_KEY_TTL;
+        match state.idempotency.expire(expired).await {
+            Ok(count) => tracing::debug!(keys = count, "expired idempotency keys forgotten"),
+            Err(error) => tracing::warn!(%error, "idempotency keys could not be expired"),
         }
     })
     .await;

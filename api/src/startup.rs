@@ -11,6 +11,7 @@ use poem_openapi::OpenApiService;
 use secrecy::{ExposeSecret, SecretString};
 use switchboard_adapters::delivery::WebhookSender;
 use switchboard_adapters::event_store::{Database, SqlGlobalLog, SqlUnitOfWork};
+use switchboard_adapters::idempotency::SqlIdempotencyStore;
 use switchboard_adapters::sandbox::{Sandbox, SandboxConfig, SANDBOX_PATH_PREFIX};
 use switchboard_adapters::twilio::{Flavor, TwilioClient, TwilioClientConfig};
 use switchboard_application::ports::{GlobalLog, TelephonyProvider, WebhookConfig};
@@ -187,6 +188,7 @@ impl Application {
             sender: WebhookSender::new().map_err(StartupError::Sender)?,
             key_usage: crate::auth::KeyUsage::default(),
             draining: std::sync::atomic::AtomicBool::new(false),
+            idempotency: Arc::new(SqlIdempotencyStore::new(&database)),
         });
 
         let (shutdown, shutdown_rx) = watch::channel(false);

@@ -7,7 +7,7 @@ use secrecy::SecretString;
 use switchboard_adapters::delivery::WebhookSender;
 use switchboard_adapters::event_store::Database;
 use switchboard_adapters::twilio::Flavor;
-use switchboard_application::ports::GlobalLog;
+use switchboard_application::ports::{GlobalLog, IdempotencyStore};
 use switchboard_application::Switchboard;
 use switchboard_projections::Projector;
 
@@ -48,6 +48,8 @@ pub struct AppState {
     pub prices: switchboard_projections::analytics::PriceTable,
     /// When organization API keys were last used.
     pub key_usage: crate::auth::KeyUsage,
+    /// `Idempotency-Key`s of `/v1` writes and their first responses.
+    pub idempotency: Arc<dyn IdempotencyStore>,
     /// Posts signed deliveries (the dispatcher and the responder share its connection pool).
     pub sender: WebhookSender,
     /// Set when graceful shutdown begins: `/health/ready` answers 503 from then on, before

@@ -8,7 +8,7 @@ use switchboard_domain::message::{
     ResponderReply, Routing,
 };
 use switchboard_domain::shared_number::SharedNumberMember;
-use switchboard_domain::{ChannelAddress, JoinCode, MessageSid};
+use switchboard_domain::{InboundAddress, JoinCode, MessageSid};
 use tokio::sync::oneshot;
 
 use crate::group_commit::Finish;
@@ -26,8 +26,9 @@ pub struct InboundWebhook {
     pub account_sid: String,
     /// `From`, as sent.
     pub from: String,
-    /// `To`, parsed (channel from the `whatsapp:` prefix).
-    pub to: ChannelAddress,
+    /// `To`: parsed (channel from the `whatsapp:` prefix) when we route such addresses, else as
+    /// sent (a short code, `messenger:`, `rcs:`), recorded unrouted.
+    pub to: InboundAddress,
     /// `Body`.
     pub body: String,
     /// `MediaUrl{N}` / `MediaContentType{N}`.
@@ -77,7 +78,7 @@ impl<R: PersistedEventRepository + Clone> Switchboard<R> {
         let metadata = context.metadata();
         // One customer's messages to one number take turns in this process: they share the
         // conversation's stream, so together they would only conflict and retry.
-        let customer = format!("{}|{}", webhook.to.number, webhook.from.trim());
+        let customer = format!("{}|{}", webhook.to, webhook.from.trim());
         let _turn = self.customers.lock(&customer).await;
         retrying(Message::TYPE, || self.receive_once(&webhook, &metadata)).await
     }
@@ -159,7 +160,10 @@ impl<R: PersistedEventRepository + Clone> Switchboard<R> {
     /// The organization the message is for: the `To` number's owner (from the read cache,
     /// guarded in `reads`), or on the shared number the one the customer joins or joined.
     async fn route(&self, webhook: &InboundWebhook, reads: &mut Unit) -> Result<Routing, AppError> {
-        if self.shared_number.as_ref() == Some(&webhook.to.number) {
+        let Some(to) = webhook.to.number() else {
+            return Ok(Routing::Unrouted);
+        };
+        if self.shared_number.as_ref() == Some(to) {
             let organization_id = match JoinCode::from_join_message(&webhook.body) {
                 Some(Ok(code)) => self.directory.by_join_code(&code).await?,
                 Some(Err(_)) => None,
@@ -175,12 +179,7 @@ impl<R: PersistedEventRepository + Clone> Switchboard<R> {
             });
         }
         let number = self
-            .cached(
-                &self.cache.numbers,
-                &self.numbers,
-                webhook.to.number.as_str(),
-                reads,
-            )
+            .cached(&self.cache.numbers, &self.numbers, to.as_str(), reads)
             .await?;
         Ok(match number.owner() {
             Some(organization_id) => Routing::Routed { organization_id },
@@ -193,7 +192,7 @@ fn inbound_message(webhook: InboundWebhook, routing: Routing) -> InboundMessage 
     InboundMessage {
         message_sid: webhook.message_sid,
         account_sid: webhook.account_sid,
-        channel: webhook.to.channel,
+        channel: webhook.to.channel(),
         from: webhook.from,
         to: webhook.to,
         body: webhook.body,

@@ -114,7 +114,8 @@ impl<R: PersistedEventRepository + Clone> Switchboard<R> {
         mut unit: Unit,
         metadata: &HashMap<String, String>,
     ) -> Result<Decision, AppError> {
-        let on_shared = self.shared_number.as_ref() == Some(&message.to.number);
+        let on_shared =
+            message.to.number().is_some() && self.shared_number.as_ref() == message.to.number();
         let join = if on_shared {
             JoinCode::from_join_message(&message.body)
         } else {

@@ -19,8 +19,8 @@ use crate::ports::{
     WebhookConfig,
 };
 use crate::read_cache::ReadCache;
-use crate::turns::Turns;
 use crate::reconcile::MissingNumbers;
+use crate::turns::Turns;
 use crate::Clock;
 
 /// Events between snapshots of the streams that grow with traffic (quota, conversation): loading

@@ -11,12 +11,12 @@ static UPCASTERS: LazyLock<Vec<Box<dyn EventUpcaster>>> = LazyLock::new(upcaster
 
 /// Every upcaster, oldest first (an event passes through each that applies, in order).
 pub fn upcasters() -> Vec<Box<dyn EventUpcaster>> {
-    let mut all = vec![
+    vec![
         crate::message::upcasters::message_received_v2(),
+        crate::message::upcasters::message_received_v3(),
         crate::organization::upcasters::number_requested_v2(),
-    ];
-    all.extend(crate::message::upcasters::sealable());
-    all
+        crate::message::upcasters::message_sent_v2(),
+    ]
 }
 
 /// Whether a stored `event_type` event of `event_version` is read as stored (no upcaster

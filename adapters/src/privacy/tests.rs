@@ -24,7 +24,9 @@ fn received(body: &str) -> Value {
         account_sid: "ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa".into(),
         channel: Channel::Whatsapp,
         from: "whatsapp:+15551230000".into(),
-        to: ChannelAddress::parse("whatsapp:+14155550100").unwrap(),
+        to: ChannelAddress::parse("whatsapp:+14155550100")
+            .unwrap()
+            .into(),
         body: body.into(),
         media: vec![],
         profile_name: Some("Ada".into()),

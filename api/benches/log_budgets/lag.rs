@@ -50,7 +50,7 @@ pub async fn lag_under_load(
                         account_sid: "ACbench".into(),
                         channel: Channel::Sms,
                         from: "+15550001111".into(),
-                        to: ChannelAddress::parse("+14155559999").unwrap(),
+                        to: ChannelAddress::parse("+14155559999").unwrap().into(),
                         body: "load".into(),
                         media: Vec::new(),
                         profile_name: None,

@@ -129,7 +129,7 @@ impl LogShape {
                     account_sid: "ACbench".into(),
                     channel: Channel::Sms,
                     from: customer.clone(),
-                    to: ChannelAddress::parse(&number_of(org)).unwrap(),
+                    to: ChannelAddress::parse(&number_of(org)).unwrap().into(),
                     body: "Is my order ready?".into(),
                     media: Vec::new(),
                     profile_name: None,
@@ -168,7 +168,7 @@ impl LogShape {
             },
         };
         let version = if matches!(event, MessageEvent::MessageReceived { .. }) {
-            "2.0"
+            "3.0"
         } else {
             "1.0"
         };

@@ -1,6 +1,7 @@
 //! The edge every request passes, outermost first: CORS; the request context (id, span, `/v1`
 //! body limit, problem+json for every error, HTTP metrics); the per-source rate limit; the
-//! bound on webhooks in flight; the authorization policy; the per-key rate limit.
+//! bound on webhooks in flight; `/v1` writes run to completion in their own task; the
+//! authorization policy; the per-key rate limit.
 
 use std::sync::Arc;
 
@@ -36,6 +37,7 @@ pub fn edge(
         .data(state)
         .around(move |next, req| limit_key(next, req, key_limits.clone()))
         .around(move |next, req| crate::auth::policy::authorize(next, req, policy_state.clone()))
+        .around(super::to_completion::run_to_completion)
         .around(move |next, req| webhook_bound::bound(next, req, webhook_permits.clone()))
         // Boxed halfway and at the end: the nested middleware types otherwise grow past the
         // compiler's query depth limit wherever the server future is named.

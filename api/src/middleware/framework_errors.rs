@@ -20,6 +20,7 @@ fn parameter_code(name: &str) -> &'static str {
         "country" => "invalid_country",
         "area_code" => "invalid_area_code",
         "contains" => "invalid_pattern",
+        "Idempotency-Key" => "invalid_idempotency_key",
         _ => "invalid_parameter",
     }
 }

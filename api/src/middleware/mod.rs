@@ -1,11 +1,13 @@
 //! The edge of every request: request ids, tracing spans, the `/v1` body limit and rate limits,
-//! and the conversion of every framework error into problem+json (with `Allow` on a 405).
+//! `/v1` writes run to completion, and the conversion of every framework error into
+//! problem+json (with `Allow` on a 405).
 
 mod allow;
 mod body_limit;
 mod edge;
 mod framework_errors;
 pub mod rate_limit;
+pub mod to_completion;
 pub mod webhook_bound;
 
 pub use body_limit::MAX_BODY_BYTES;

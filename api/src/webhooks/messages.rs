@@ -8,7 +8,7 @@ use poem::web::Data;
 use poem::{handler, Body, IntoResponse, Request, Response};
 use switchboard_application::{InboundWebhook, RequestContext};
 use switchboard_domain::message::Media;
-use switchboard_domain::{ChannelAddress, MessageSid};
+use switchboard_domain::{InboundAddress, MessageSid};
 
 use super::form::SignedForm;
 use super::twiml;
@@ -25,8 +25,8 @@ fn parse(form: &SignedForm) -> Result<InboundWebhook, Problem> {
     };
     let message_sid = MessageSid::parse(form.require("MessageSid")?)
         .map_err(|e| invalid("MessageSid", e.to_string()))?;
-    let to =
-        ChannelAddress::parse(form.require("To")?).map_err(|e| invalid("To", e.to_string()))?;
+    // A `To` we do not route (a short code, `messenger:`, `rcs:`) is still recorded, unrouted.
+    let to = InboundAddress::parse(form.require("To")?);
     let from = form.require("From")?.to_string();
     let num_media = form
         .get("NumMedia")

@@ -3,6 +3,7 @@
 
 mod helpers;
 mod process;
+mod provider_proxy;
 
 mod analytics;
 mod api_keys;
@@ -17,8 +18,12 @@ mod delivery;
 mod delivery_processes;
 mod doctor;
 mod graceful;
+mod hang_up;
 mod hot_path;
 mod idempotency;
+mod idempotency_keys;
+mod idempotency_store;
+mod inbound_crash;
 mod leases;
 mod limits;
 mod lost_numbers;

@@ -4,93 +4,17 @@
 //! then started again on the same database, and its reconciler finishes the provisioning from
 //! the provider's own `IncomingPhoneNumbers` list.
 
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use poem::http::StatusCode;
-use poem::{Body, Request, Response};
 use serde_json::{json, Value};
 use switchboard_adapters::event_store::Database;
-use switchboard_adapters::sandbox::{serve_sandbox, SandboxConfig, SandboxServer};
+use switchboard_adapters::sandbox::{serve_sandbox, SandboxConfig};
 use switchboard_adapters::test_database::TestDatabase;
 use switchboard_application::ports::TelephonyProvider;
-use tokio::sync::watch;
 
 use crate::helpers::{body, provider_client, provider_env, Backend, API_KEY};
 use crate::process::start_process;
-
-/// The sandbox behind a proxy that passes every request on, but keeps the answer to the first
-/// purchase (`POST …/IncomingPhoneNumbers.json`) to itself: the number is bought, the buyer never
-/// hears so. The number bought is published on `bought`.
-struct HoldingProvider {
-    base_url: String,
-    bought: watch::Receiver<Option<String>>,
-    server: tokio::task::JoinHandle<std::io::Result<()>>,
-}
-
-async fn holding_provider(sandbox: &SandboxServer) -> HoldingProvider {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base_url = format!("http://{}", listener.local_addr().unwrap());
-    let upstream = sandbox.api_base_url();
-    let (tell, bought) = watch::channel(None);
-    let tell = Arc::new(tell);
-    let held = Arc::new(AtomicBool::new(false));
-    let client = reqwest::Client::new();
-    let proxy = poem::endpoint::make(move |request: Request| {
-        let (upstream, client, tell, held) =
-            (upstream.clone(), client.clone(), tell.clone(), held.clone());
-        async move {
-            let is_purchase = request.method() == poem::http::Method::POST
-                && request.uri().path().ends_with("/IncomingPhoneNumbers.json");
-            let answer = forward(&client, &upstream, request).await;
-            if is_purchase && answer.0 == 201 && !held.swap(true, Ordering::SeqCst) {
-                let number = serde_json::from_slice::<Value>(&answer.2).unwrap()["phone_number"]
-                    .as_str()
-                    .map(str::to_string);
-                tell.send_replace(number);
-                // The buyer waits for an answer that never comes (until it is killed).
-                std::future::pending::<()>().await;
-            }
-            Response::builder()
-                .status(StatusCode::from_u16(answer.0).unwrap())
-                .content_type(answer.1)
-                .body(Body::from(answer.2))
-        }
-    });
-    let acceptor = poem::listener::TcpAcceptor::from_tokio(listener).unwrap();
-    let server = tokio::spawn(poem::Server::new_with_acceptor(acceptor).run(proxy));
-    HoldingProvider {
-        base_url,
-        bought,
-        server,
-    }
-}
-
-/// Passes `request` on to `upstream`; returns the status, content type and body of the answer.
-async fn forward(
-    client: &reqwest::Client,
-    upstream: &str,
-    request: Request,
-) -> (u16, String, Vec<u8>) {
-    let url = format!("{upstream}{}", request.uri());
-    let mut outgoing = client.request(request.method().clone(), url);
-    for name in ["authorization", "content-type", "accept"] {
-        if let Some(value) = request.headers().get(name) {
-            outgoing = outgoing.header(name, value);
-        }
-    }
-    let sent = request.into_body().into_vec().await.unwrap();
-    let answer = outgoing.body(sent).send().await.unwrap();
-    let status = answer.status().as_u16();
-    let content_type = answer
-        .headers()
-        .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("application/json")
-        .to_string();
-    (status, content_type, answer.bytes().await.unwrap().to_vec())
-}
+use crate::provider_proxy::{provider_proxy, FirstPurchase};
 
 /// How many events of `event_type` the database holds.
 async fn events_of(database_url: &str, event_type: &str) -> i64 {
@@ -118,7 +42,7 @@ async fn an_onboarding_killed_between_purchase_and_record_is_finished_after_rest
     let sandbox = serve_sandbox("127.0.0.1:0", SandboxConfig::generate())
         .await
         .unwrap();
-    let mut provider = holding_provider(&sandbox).await;
+    let mut provider = provider_proxy(&sandbox, FirstPurchase::Withheld).await;
     let mut env: Vec<(&str, String)> = provider_env(&sandbox)
         .into_iter()
         .filter(|(key, _)| *key != "TWILIO_API_BASE_URL")

@@ -161,7 +161,7 @@ async fn store_a_version_2_message(app: &TestApp, org: &str, number: &str, body:
         account_sid: "ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa".into(),
         channel: Channel::Sms,
         from: CUSTOMER.into(),
-        to: ChannelAddress::parse(number).unwrap(),
+        to: ChannelAddress::parse(number).unwrap().into(),
         body: body.into(),
         media: vec![],
         profile_name: None,

@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use crate::helpers::{body, TestApp};
+use crate::helpers::{assert_problem, body, TestApp};
 use crate::on_both_backends;
 
 async fn the_whole_flow_routes_inbound_messages_to_the_owner(app: &TestApp) {
@@ -129,7 +129,56 @@ async fn a_message_to_a_number_nobody_holds_is_recorded_as_unrouted(app: &TestAp
     assert!(recorded[0]["MessageReceived"]["sealed"]["ciphertext"].is_string());
 }
 
+/// A `To` that is no number we route (a short code, another channel) is recorded as an unrouted
+/// message with the address as sent, and answered with empty TwiML, not refused; a request
+/// without a valid signature is still refused and records nothing.
+async fn a_message_to_an_address_we_cannot_parse_is_recorded_as_unrouted(app: &TestApp) {
+    for (i, to) in ["12345", "messenger:abc", "rcs:x"].into_iter().enumerate() {
+        let sid = format!("SM{:032x}", 0x5c0de + i);
+        let params = [
+            ("MessageSid", sid.as_str()),
+            ("From", "+15551230000"),
+            ("To", to),
+            ("Body", "hello"),
+        ];
+        let response = app
+            .signed_webhook("/webhooks/twilio/messages", &params)
+            .await;
+        assert_eq!(response.status(), 200, "{to}");
+        assert_eq!(
+            response.text().await.unwrap(),
+            r#"<?xml version="1.0" encoding="UTF-8"?><Response></Response>"#
+        );
+        let recorded = app.recorded(&sid, "MessageReceived").await;
+        assert_eq!(recorded.len(), 1, "{to}");
+        let message = &recorded[0]["MessageReceived"]["message"];
+        assert_eq!(message["to"], json!({"raw": to}));
+        assert_eq!(message["routing"]["kind"], "unrouted");
+        assert_eq!(message["body"], "hello");
+        let decided = app.recorded(&sid, "InboundOutcomeDecided").await;
+        assert_eq!(decided.len(), 1, "decided in the same commit");
+
+        let unsigned = app
+            .client
+            .post(app.url("/webhooks/twilio/messages"))
+            .form(&[
+                ("MessageSid", "SM00000000000000000000000000000bad"),
+                ("From", "+15551230000"),
+                ("To", to),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_problem(unsigned, 403, "invalid_signature").await;
+        assert!(app
+            .recorded("SM00000000000000000000000000000bad", "MessageReceived")
+            .await
+            .is_empty());
+    }
+}
+
 on_both_backends!(
+    a_message_to_an_address_we_cannot_parse_is_recorded_as_unrouted,
     the_whole_flow_routes_inbound_messages_to_the_owner,
     whatsapp_messages_keep_their_channel_and_profile,
     a_message_to_a_number_nobody_holds_is_recorded_as_unrouted,

@@ -2,6 +2,7 @@
 
 pub mod directory;
 pub mod global_log;
+pub mod idempotency;
 pub mod messaging;
 pub mod provisioning;
 pub mod store_error;
@@ -10,6 +11,7 @@ pub mod unit_of_work;
 
 pub use directory::OrganizationDirectory;
 pub use global_log::*;
+pub use idempotency::{Claim, IdempotencyStore, KeyUse, StoredResponse};
 pub use messaging::*;
 pub use provisioning::{ProvisioningLedger, ProvisioningRequest, RequestState};
 pub use store_error::StoreError;

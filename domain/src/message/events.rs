@@ -9,10 +9,13 @@ use crate::{EndpointId, MessageStatus};
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum MessageEvent {
     /// An inbound message reached us, routed to an organization or (no owner for `To`) unrouted.
-    /// Version 3.0 (1.0 had no `segments`; see `upcasters::message_received_v2`). From 3.0 the
-    /// event store may hold `body`, `media`, `profile_name` and `wa_id` sealed with the
-    /// customer's key (blank beside a `sealed` member) and opens them when read; once the
-    /// customer is erased they read blank. The shape is 2.0's (`upcasters::sealable`).
+    /// Version 3.0, which changed two things at once: `message.to` may be `{"raw": …}`, a `To` we
+    /// do not route (a short code, `messenger:`, `rcs:`), where 2.0 always held a channel
+    /// address; and the event store may hold `body`, `media`, `profile_name` and `wa_id` sealed
+    /// with the customer's key (blank beside a `sealed` member), opening them when read (once the
+    /// customer is erased they read blank). Every 2.0 payload is a valid 3.0 one
+    /// (`upcasters::message_received_v3`); 1.0 had no `segments`
+    /// (`upcasters::message_received_v2`).
     MessageReceived {
         /// What arrived and where it was routed.
         message: InboundMessage,

@@ -22,7 +22,7 @@ pub use events::MessageEvent;
 pub use outcome::{decide, AutoReply, Handling, InboundDecision, InboundFacts, InboundOutcome};
 pub use segments::sms_segments;
 
-use crate::{Channel, ChannelAddress, MessageSid, MessageStatus, OrganizationId};
+use crate::{Channel, InboundAddress, MessageSid, MessageStatus, OrganizationId};
 
 /// One media attachment (Twilio's `MediaUrl{N}` and `MediaContentType{N}`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -58,8 +58,8 @@ pub struct InboundMessage {
     pub channel: Channel,
     /// Twilio's `From` as sent (E.164 when Twilio could normalise it, else raw caller id).
     pub from: String,
-    /// Twilio's `To`, parsed.
-    pub to: ChannelAddress,
+    /// Twilio's `To`: parsed when it is an address we route, else as sent (always unrouted).
+    pub to: InboundAddress,
     /// Twilio's `Body` (≤ 1600 characters).
     pub body: String,
     /// Attachments.

@@ -5,6 +5,7 @@ use cqrs_es::test::TestFramework;
 use uuid::Uuid;
 
 use super::*;
+use crate::ChannelAddress;
 
 type MessageTest = TestFramework<Message>;
 
@@ -18,7 +19,9 @@ fn inbound(sid: &str, routing: Routing) -> InboundMessage {
         account_sid: "ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa".into(),
         channel: Channel::Whatsapp,
         from: "whatsapp:+15551230000".into(),
-        to: ChannelAddress::parse("whatsapp:+14155550100").unwrap(),
+        to: ChannelAddress::parse("whatsapp:+14155550100")
+            .unwrap()
+            .into(),
         body: "hello".into(),
         media: vec![],
         profile_name: Some("Ana".into()),

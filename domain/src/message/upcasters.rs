@@ -17,22 +17,15 @@ pub fn message_received_v2() -> Box<dyn EventUpcaster> {
     ))
 }
 
-/// `MessageReceived` 2.0 → 3.0 and `MessageSent` 1.0 → 2.0: the newer versions mark events
-/// whose personal fields the event store may hold sealed with the customer's key (it opens them
-/// before anyone deserializes them); the shape is the same, so older events pass unchanged.
-pub fn sealable() -> Vec<Box<dyn EventUpcaster>> {
-    vec![
-        Box::new(SemanticVersionEventUpcaster::new(
-            "MessageReceived",
-            "3.0",
-            Box::new(|payload| payload),
-        )),
-        Box::new(SemanticVersionEventUpcaster::new(
-            "MessageSent",
-            "2.0",
-            Box::new(|payload| payload),
-        )),
-    ]
+/// `MessageSent` 1.0 → 2.0: 2.0 marks events whose personal fields (body, media URLs, template
+/// variables) the event store may hold sealed with the customer's key (it opens them before
+/// anyone deserializes them); the shape is the same, so older events pass unchanged.
+pub fn message_sent_v2() -> Box<dyn EventUpcaster> {
+    Box::new(SemanticVersionEventUpcaster::new(
+        "MessageSent",
+        "2.0",
+        Box::new(|payload| payload),
+    ))
 }
 
 fn add_segments(mut payload: Value) -> Value {
@@ -48,6 +41,18 @@ fn add_segments(mut payload: Value) -> Value {
         event.entry("segments").or_insert(Value::from(segments));
     }
     payload
+}
+
+/// `MessageReceived` 2.0 → 3.0: 3.0 widened `message.to` (a `To` we do not route is kept as
+/// `{"raw": …}`) and lets the event store hold the personal fields sealed with the customer's
+/// key (opened before anyone deserializes them); every 2.0 payload is a valid 3.0 one, so only
+/// the version moves.
+pub fn message_received_v3() -> Box<dyn EventUpcaster> {
+    Box::new(SemanticVersionEventUpcaster::new(
+        "MessageReceived",
+        "3.0",
+        Box::new(|payload| payload),
+    ))
 }
 
 #[cfg(test)]
@@ -66,7 +71,7 @@ mod tests {
             account_sid: "ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa".into(),
             channel: Channel::Sms,
             from: "+15551230000".into(),
-            to: ChannelAddress::parse("+14155550100").unwrap(),
+            to: ChannelAddress::parse("+14155550100").unwrap().into(),
             body: "a".repeat(200),
             media: vec![],
             profile_name: None,
@@ -96,6 +101,25 @@ mod tests {
             panic!("not a MessageReceived");
         };
         assert_eq!(segments, 2);
+    }
+
+    #[test]
+    fn a_stored_v2_message_received_reads_with_its_address_unchanged() {
+        let mut v2 = stored_v1();
+        v2["MessageReceived"]["segments"] = json!(1);
+        assert_eq!(
+            v2["MessageReceived"]["message"]["to"]["number"],
+            "+14155550100"
+        );
+        let MessageEvent::MessageReceived { message, .. } =
+            serde_json::from_value(upcast("MessageReceived", "2.0", v2)).unwrap()
+        else {
+            panic!("not a MessageReceived");
+        };
+        assert_eq!(
+            message.to,
+            ChannelAddress::parse("+14155550100").unwrap().into()
+        );
     }
 
     #[test]

@@ -129,7 +129,7 @@ impl Fixture {
             account_sid: "AC00000000000000000000000000000000".into(),
             channel: Channel::Sms,
             from: "+15005550006".into(),
-            to: ChannelAddress::parse(to).unwrap(),
+            to: ChannelAddress::parse(to).unwrap().into(),
             body: "hello".into(),
             media: Vec::new(),
             profile_name: None,

@@ -25,7 +25,7 @@ async fn receive_join(fx: &Fixture, sid: &str, customer: &str) {
         account_sid: "AC00000000000000000000000000000000".into(),
         channel: Channel::Sms,
         from: customer.into(),
-        to: ChannelAddress::parse(SHARED).unwrap(),
+        to: ChannelAddress::parse(SHARED).unwrap().into(),
         body: "join ACME42".into(),
         media: Vec::new(),
         profile_name: None,

@@ -26,7 +26,7 @@ fn stored_v1(organization: OrganizationId) -> String {
         account_sid: "AC00000000000000000000000000000000".into(),
         channel: Channel::Sms,
         from: "+15005550006".into(),
-        to: ChannelAddress::parse("+14155550100").unwrap(),
+        to: ChannelAddress::parse("+14155550100").unwrap().into(),
         body: "x".repeat(170),
         media: Vec::new(),
         profile_name: None,

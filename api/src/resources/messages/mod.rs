@@ -6,7 +6,7 @@ mod views;
 use std::sync::Arc;
 
 use poem::web::Data;
-use poem_openapi::param::{Path, Query};
+use poem_openapi::param::{Header, Path, Query};
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, OpenApi};
 use switchboard_application::ports::StoreError;
@@ -21,6 +21,7 @@ use super::params::{default_page_size, page_cursor, settle};
 use super::types::{OrganizationIdParam, Requiring};
 use super::ApiTags;
 use crate::auth::ApiKey;
+use crate::idempotency::idempotent;
 use crate::problem::status::{AUTHENTICATED, BAD_REQUEST, CONFLICT, JSON_BODY, NOT_FOUND};
 use crate::problem::{ApiError, Problems};
 use crate::state::AppState;
@@ -50,7 +51,8 @@ impl MessagesApi {
     #[oai(
         path = "/organizations/:id/messages",
         method = "post",
-        operation_id = "sendMessage"
+        operation_id = "sendMessage",
+        transform = "idempotent"
     )]
     async fn send(
         &self,
@@ -59,6 +61,16 @@ impl MessagesApi {
         ctx: Data<&RequestContext>,
         /// The organization's id.
         id: Path<OrganizationIdParam>,
+        /// Makes a retry safe: the same key with the same request answers the first response
+        /// again (with `Idempotent-Replayed: true`) without acting twice; with another request,
+        /// 422 `idempotency_key_reused`; while the first still runs, 409
+        /// `idempotency_key_in_progress`. 1 to 255 visible ASCII characters, kept 24 hours, per
+        /// organization (IETF draft "The Idempotency-Key HTTP Header Field").
+        #[oai(
+            name = "Idempotency-Key",
+            validator(max_length = 255, pattern = "^[!-~]+$")
+        )]
+        _idempotency_key: Header<Option<String>>,
         body: Json<Requiring<SendMessageRequest, SomeContent>>,
     ) -> Result<SendResponse, Problems<{ AUTHENTICATED | JSON_BODY | NOT_FOUND | CONFLICT }>> {
         let send = requests::send_request(body.0.into_inner())?;

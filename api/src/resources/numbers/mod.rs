@@ -6,7 +6,7 @@ mod views;
 use std::sync::Arc;
 
 use poem::web::Data;
-use poem_openapi::param::{Path, Query};
+use poem_openapi::param::{Header, Path, Query};
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, OpenApi};
 use switchboard_application::ports::StoreError;
@@ -20,6 +20,7 @@ use super::params::settle;
 use super::types::{OrganizationIdParam, PhoneNumber, Requiring};
 use super::ApiTags;
 use crate::auth::ApiKey;
+use crate::idempotency::idempotent;
 use crate::problem::status::{
     AUTHENTICATED, BAD_REQUEST, CONFLICT, JSON_BODY, NOT_FOUND, UNPROCESSABLE,
 };
@@ -72,7 +73,8 @@ impl NumbersApi {
     #[oai(
         path = "/organizations/:id/numbers",
         method = "post",
-        operation_id = "provisionNumber"
+        operation_id = "provisionNumber",
+        transform = "idempotent"
     )]
     async fn provision(
         &self,
@@ -81,6 +83,16 @@ impl NumbersApi {
         ctx: Data<&RequestContext>,
         /// The organization's id.
         id: Path<OrganizationIdParam>,
+        /// Makes a retry safe: the same key with the same request answers the first response
+        /// again (with `Idempotent-Replayed: true`) without acting twice; with another request,
+        /// 422 `idempotency_key_reused`; while the first still runs, 409
+        /// `idempotency_key_in_progress`. 1 to 255 visible ASCII characters, kept 24 hours, per
+        /// organization (IETF draft "The Idempotency-Key HTTP Header Field").
+        #[oai(
+            name = "Idempotency-Key",
+            validator(max_length = 255, pattern = "^[!-~]+$")
+        )]
+        _idempotency_key: Header<Option<String>>,
         body: Json<Requiring<ProvisionNumber, OneTarget>>,
     ) -> Result<ProvisionResponse, Problems<{ AUTHENTICATED | JSON_BODY | NOT_FOUND | CONFLICT }>>
     {
