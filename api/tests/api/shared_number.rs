@@ -103,6 +103,30 @@ async fn customers_join_organizations_on_the_shared_number(backend: Backend) {
         )
         .await;
     }
+
+    // Opt-outs on the shared number are per organization: a STOP while bound to Bolt stops
+    // Bolt's messages only; back with Acme, the customer hears from Acme again.
+    app.customer_says(CUSTOMER, SHARED, "STOP").await;
+    assert_problem_at(
+        app.post(
+            &format!("/v1/organizations/{bolt_id}/messages"),
+            json!({"to": CUSTOMER, "body": "hello again", "channel": "sms"}),
+        )
+        .await,
+        409,
+        "recipient_opted_out",
+        "to",
+    )
+    .await;
+    app.customer_says(CUSTOMER, SHARED, &format!("join {acme_code}"))
+        .await;
+    let back = app
+        .post(
+            &format!("/v1/organizations/{acme_id}/messages"),
+            json!({"to": CUSTOMER, "body": "welcome back", "channel": "sms"}),
+        )
+        .await;
+    assert_eq!(back.status(), 201, "Acme is not blocked by Bolt's opt-out");
     app.finish().await;
 }
 
