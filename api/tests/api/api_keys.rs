@@ -179,15 +179,7 @@ async fn a_key_reaches_its_own_organization_and_is_revoked_at_once(app: &TestApp
     .await;
     let list = body(app.get(&format!("/v1/organizations/{acme}/api-keys")).await).await;
     assert!(list["items"].as_array().unwrap().is_empty());
-    let metrics = app
-        .client
-        .get(app.url("/metrics"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let metrics = app.metrics().await;
     assert!(
         metrics.contains("switchboard_auth_failures_total{reason=\"revoked\"} 1"),
         "{metrics}"

@@ -95,15 +95,7 @@ async fn fifty_concurrent_messages_outside_hours_get_one_automatic_answer(app: &
         49,
         "each suppression is recorded on its message"
     );
-    let metrics = app
-        .client
-        .get(app.url("/metrics"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let metrics = app.metrics().await;
     assert!(
         metrics.contains("switchboard_auto_replies_suppressed_total 49"),
         "{metrics}"

@@ -77,15 +77,7 @@ async fn a_key_over_its_rate_is_refused_and_other_keys_are_not() {
         .await
         .unwrap();
     assert_eq!(other.status(), 200, "another key has its own allowance");
-    let metrics = app
-        .client
-        .get(app.url("/metrics"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let metrics = app.metrics().await;
     assert!(
         metrics.contains("switchboard_rate_limited_total{limit=\"key\"}"),
         "{metrics}"
