@@ -5,6 +5,7 @@ use poem_openapi::{Enum, Object};
 use switchboard_projections::analytics::Ownership;
 
 use super::at;
+use crate::resources::types::Described;
 
 /// One ownership of a number.
 #[derive(Debug, Object)]
@@ -22,7 +23,7 @@ pub struct OwnershipView {
     pub released_at: Option<DateTime<Utc>>,
     /// How the ownership ended: `released`, or `lost` when the provider no longer had the
     /// number; absent while held.
-    pub ended_as: Option<OwnershipEnd>,
+    pub ended_as: Option<Described<OwnershipEnd>>,
 }
 
 /// How an ownership of a number ended.
@@ -43,9 +44,11 @@ impl From<Ownership> for OwnershipView {
             provider_sid: o.provider_sid,
             provisioned_at: at(o.provisioned_ms),
             released_at: o.released_ms.map(at),
-            ended_as: o.ended_as.as_deref().map(|e| match e {
-                "lost" => OwnershipEnd::Lost,
-                _ => OwnershipEnd::Released,
+            ended_as: o.ended_as.as_deref().map(|e| {
+                Described(match e {
+                    "lost" => OwnershipEnd::Lost,
+                    _ => OwnershipEnd::Released,
+                })
             }),
         }
     }
