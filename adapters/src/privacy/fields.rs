@@ -118,7 +118,7 @@ pub(crate) fn personal(aggregate_type: &str, event_type: &str) -> Option<&'stati
     }
 }
 
-fn at<'v>(event: &'v Map<String, Value>, path: Path) -> Option<&'v Value> {
+fn at(event: &Map<String, Value>, path: Path) -> Option<&Value> {
     let (first, rest) = path.split_first()?;
     rest.iter()
         .try_fold(event.get(*first)?, |value, name| value.get(*name))
