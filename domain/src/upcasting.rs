@@ -16,6 +16,9 @@ pub fn upcasters() -> Vec<Box<dyn EventUpcaster>> {
         crate::message::upcasters::message_received_v3(),
         crate::organization::upcasters::number_requested_v2(),
         crate::message::upcasters::message_sent_v2(),
+        crate::message::upcasters::responder_replied_v2(),
+        crate::call::upcasters::call_received_v2(),
+        crate::call::upcasters::voicemail_recorded_v2(),
     ]
 }
 

@@ -1,5 +1,6 @@
-//! Privacy at the persistence boundary: a customer's personal fields (message bodies, media,
-//! WhatsApp profile name) are stored sealed with that customer's own data key, and opened when
+//! Privacy at the persistence boundary: a customer's personal fields (message and responder
+//! reply bodies, media, WhatsApp profile name, a caller's CNAM name, voicemail recording URLs)
+//! are stored sealed with that customer's own data key, and opened when
 //! read; erasing the customer deletes the key (crypto-shredding), so the fields stay unreadable in
 //! the event store while the stored events, and the audit chain over them, stay unchanged.
 
@@ -8,6 +9,8 @@ mod keys;
 mod seal;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_calls;
 
 use switchboard_application::ports::{RecordedEvent, StoreError};
 

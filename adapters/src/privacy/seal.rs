@@ -1,7 +1,8 @@
 //! Sealing and opening the personal fields of a stored event.
 //!
 //! A sealed event keeps its domain shape with the personal fields blank (see
-//! [`super::fields`]) and one more member beside `message`:
+//! [`super::fields`]) and one more member beside the object holding them (`message`, `call`,
+//! `voicemail`, `reply`):
 //! `"sealed": {"key_id": "<uuid>", "nonce": "<base64, 24 bytes>", "ciphertext": "<base64>"}`,
 //! the XChaCha20-Poly1305 encryption of a JSON object holding the personal fields, with the
 //! associated data `switchboard-sealed-v1 ⏎ organization ⏎ address ⏎ aggregate type ⏎ aggregate
@@ -17,7 +18,7 @@ use cqrs_es::persist::SerializedEvent;
 use serde_json::{json, Map, Value};
 use switchboard_application::ports::StoreError;
 
-use super::fields::{organization_of, personal, Personal};
+use super::fields::personal;
 use super::CustomerKeys;
 
 /// The member of a sealed event's object that holds the sealed fields.
@@ -73,20 +74,9 @@ fn failure(what: &str) -> StoreError {
     StoreError(format!("sealed event: {what}"))
 }
 
-/// The event object and its `message` of a payload of `event_type`.
-fn message_of<'v>(event_type: &str, payload: &'v mut Value) -> Option<&'v mut Map<String, Value>> {
-    payload
-        .get_mut(event_type)?
-        .get_mut("message")?
-        .as_object_mut()
-}
-
-fn customer_of(spec: &Personal, message: &Map<String, Value>) -> (String, String) {
-    let address = message
-        .get(spec.address)
-        .and_then(Value::as_str)
-        .unwrap_or_default();
-    (organization_of(message), address.to_string())
+/// The event object of a payload of `event_type`.
+fn event_of<'v>(event_type: &str, payload: &'v mut Value) -> Option<&'v mut Map<String, Value>> {
+    payload.get_mut(event_type)?.as_object_mut()
 }
 
 impl CustomerKeys {
@@ -106,13 +96,16 @@ impl CustomerKeys {
         if is_sealed(id.event_type, payload) {
             return Ok(());
         }
-        let Some(message) = message_of(id.event_type, payload) else {
+        let Some(event) = event_of(id.event_type, payload) else {
             return Ok(());
         };
-        let (organization, address) = customer_of(spec, message);
+        let (organization, address) = spec.customer(event);
+        let Some(object) = event.get_mut(spec.object).and_then(Value::as_object_mut) else {
+            return Ok(());
+        };
         let mut secret = Map::new();
         for (name, blank) in spec.fields {
-            if let Some(value) = message.insert((*name).to_string(), blank.value()) {
+            if let Some(value) = object.insert((*name).to_string(), blank.value()) {
                 secret.insert((*name).to_string(), value);
             }
         }
@@ -128,19 +121,14 @@ impl CustomerKeys {
                 },
             )
             .map_err(|_| failure("encryption failed"))?;
-        if let Some(event) = payload
-            .get_mut(id.event_type)
-            .and_then(Value::as_object_mut)
-        {
-            event.insert(
-                SEALED.to_string(),
-                json!({
-                    "key_id": key.id,
-                    "nonce": STANDARD.encode(nonce),
-                    "ciphertext": STANDARD.encode(ciphertext),
-                }),
-            );
-        }
+        event.insert(
+            SEALED.to_string(),
+            json!({
+                "key_id": key.id,
+                "nonce": STANDARD.encode(nonce),
+                "ciphertext": STANDARD.encode(ciphertext),
+            }),
+        );
         Ok(())
     }
 
@@ -168,21 +156,20 @@ impl CustomerKeys {
         let Some(spec) = personal(id.aggregate_type, id.event_type) else {
             return Ok(());
         };
-        let Some(sealed) = payload
-            .get_mut(id.event_type)
-            .and_then(Value::as_object_mut)
-            .and_then(|event| event.remove(SEALED))
-        else {
+        let Some(event) = event_of(id.event_type, payload) else {
+            return Ok(());
+        };
+        let Some(sealed) = event.remove(SEALED) else {
             return Ok(());
         };
         let text = |name: &str| sealed.get(name).and_then(Value::as_str).unwrap_or_default();
         let Some(key) = self.key_by_id(text("key_id")).await? else {
             return Ok(());
         };
-        let Some(message) = message_of(id.event_type, payload) else {
+        let (organization, address) = spec.customer(event);
+        let Some(object) = event.get_mut(spec.object).and_then(Value::as_object_mut) else {
             return Ok(());
         };
-        let (organization, address) = customer_of(spec, message);
         let opened = (|| {
             let nonce = STANDARD.decode(text("nonce")).ok()?;
             let ciphertext = STANDARD.decode(text("ciphertext")).ok()?;
@@ -201,7 +188,7 @@ impl CustomerKeys {
             serde_json::from_slice::<Map<String, Value>>(&plaintext).ok()
         })();
         match opened {
-            Some(fields) => message.extend(fields),
+            Some(fields) => object.extend(fields),
             None => tracing::error!(
                 aggregate_id = id.aggregate_id,
                 sequence = id.sequence,

@@ -9,7 +9,7 @@ use crate::event_store::Database;
 
 const SID: &str = "SM0123456789abcdef0123456789abcdef";
 
-async fn keys() -> (CustomerKeys, std::path::PathBuf) {
+pub(super) async fn keys() -> (CustomerKeys, std::path::PathBuf) {
     let path = std::env::temp_dir().join(format!("sealing-{}.db", uuid::Uuid::new_v4()));
     let database = Database::connect(&format!("sqlite://{}", path.display()))
         .await

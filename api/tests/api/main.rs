@@ -35,6 +35,7 @@ mod operations;
 mod organizations;
 mod outbound;
 mod privacy;
+mod privacy_calls;
 mod reconcile;
 mod reconcile_faults;
 mod replay;

@@ -11,7 +11,7 @@ use switchboard_domain::{Channel, ChannelAddress, MessageSid, OrganizationId};
 use crate::helpers::{assert_problem, body, TestApp};
 use crate::on_both_backends;
 
-const CUSTOMER: &str = "+15551239876";
+pub(crate) const CUSTOMER: &str = "+15551239876";
 const ENCODED: &str = "%2B15551239876";
 const INBOUND_SECRET: &str = "my door code is falcon-4417";
 const LEGACY_SID: &str = "SM2000000000000000000000000000000a";
@@ -26,7 +26,7 @@ async fn sql_text(app: &TestApp, sql: &str) -> Vec<String> {
 }
 
 /// Every stored payload, as text.
-async fn stored_payloads(app: &TestApp) -> String {
+pub(crate) async fn stored_payloads(app: &TestApp) -> String {
     sql_text(
         app,
         "SELECT CAST(payload AS TEXT) FROM events ORDER BY position",
@@ -45,7 +45,7 @@ async fn export(app: &TestApp, org: &str) -> Value {
     body(response).await
 }
 
-async fn erase(app: &TestApp, org: &str) -> Value {
+pub(crate) async fn erase(app: &TestApp, org: &str) -> Value {
     let response = app
         .post(
             &format!("/v1/organizations/{org}/customers/{ENCODED}/erase"),

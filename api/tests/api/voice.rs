@@ -207,9 +207,11 @@ async fn a_closed_organization_takes_a_voicemail(app: &TestApp) {
     let calls = completed_calls(app, &org, 1).await;
     assert_eq!(calls[0]["outcome"], "voicemail");
     assert_eq!(calls[0]["voicemail_secs"], 12);
+    let listed_url = calls[0]["voicemail_url"].as_str().unwrap();
+    assert!(listed_url.contains("/Recordings/RE"), "{listed_url}");
     assert_eq!(
-        calls[0]["voicemail_url"],
-        voicemail[0]["VoicemailRecorded"]["voicemail"]["recording_url"]
+        voicemail[0]["VoicemailRecorded"]["voicemail"]["recording_url"], "",
+        "stored sealed with the caller's key"
     );
     let page = body(
         app.get(&format!("/v1/organizations/{org}/calls?limit=0"))

@@ -3,12 +3,16 @@ use cqrs_es::DomainEvent;
 use serde::{Deserialize, Serialize};
 
 use super::{CallStatus, DialStatus, InboundCall, VoiceAnswer, Voicemail};
+use crate::message::Routing;
 
 /// Facts about one call. A persisted contract: add fields with serde defaults, never rename in
 /// place; version and upcast.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum CallEvent {
     /// An inbound call reached us, routed to an organization or (no owner for `To`) unrouted.
+    /// Version 2.0: as 1.0, with `call.caller_name` possibly stored sealed with the caller's key
+    /// (blank beside a `sealed` member, opened when read, blank once the caller is erased;
+    /// `upcasters::call_received_v2`).
     CallReceived {
         /// What arrived and where it was routed.
         call: InboundCall,
@@ -49,12 +53,21 @@ pub enum CallEvent {
         /// When.
         completed_at: DateTime<Utc>,
     },
-    /// The caller left a voicemail.
+    /// The caller left a voicemail. Version 2.0 adds whose it is (`caller`, `routing`, copied
+    /// from the received call) so the event store can seal `voicemail.recording_url` with the
+    /// caller's key; 1.0 events read with both absent (`upcasters::voicemail_recorded_v2`) and
+    /// were stored unsealed.
     VoicemailRecorded {
         /// The recording.
         voicemail: Voicemail,
         /// When.
         recorded_at: DateTime<Utc>,
+        /// The caller's `From` (absent before 2.0).
+        #[serde(default)]
+        caller: Option<String>,
+        /// Where the call was routed (absent before 2.0).
+        #[serde(default)]
+        routing: Option<Routing>,
     },
 }
 
@@ -72,6 +85,10 @@ impl DomainEvent for CallEvent {
     }
 
     fn event_version(&self) -> String {
-        "1.0".to_string()
+        match self {
+            CallEvent::CallReceived { .. } | CallEvent::VoicemailRecorded { .. } => "2.0",
+            _ => "1.0",
+        }
+        .to_string()
     }
 }

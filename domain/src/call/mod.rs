@@ -11,6 +11,7 @@ mod events;
 mod status;
 #[cfg(test)]
 mod tests;
+pub mod upcasters;
 
 use chrono::{DateTime, Utc};
 use cqrs_es::event_sink::EventSink;
@@ -205,13 +206,15 @@ impl Aggregate for Call {
                 voicemail,
                 recorded_at,
             } => {
-                if self.received.is_none() {
+                let Some(call) = &self.received else {
                     return Err(CallError::NotReceived);
-                }
+                };
                 if self.voicemail.is_none() {
                     let event = CallEvent::VoicemailRecorded {
                         voicemail,
                         recorded_at,
+                        caller: Some(call.from.clone()),
+                        routing: Some(call.routing.clone()),
                     };
                     sink.write(event, self).await;
                 }

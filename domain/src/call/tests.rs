@@ -320,6 +320,8 @@ fn a_voicemail_is_recorded_once() {
     let recorded = CallEvent::VoicemailRecorded {
         voicemail: voicemail.clone(),
         recorded_at: at(),
+        caller: Some("+15551230000".into()),
+        routing: Some(routed()),
     };
     CallTest::with(())
         .given(vec![received(routed())])
@@ -335,4 +337,44 @@ fn a_voicemail_is_recorded_once() {
             recorded_at: at(),
         })
         .then_expect_events(vec![]);
+}
+
+#[test]
+fn a_voicemail_names_the_caller_and_routing_of_its_call() {
+    let voicemail = Voicemail {
+        recording_sid: "RE1".into(),
+        recording_url: "https://api.twilio.com/recordings/RE1".into(),
+        duration_secs: 9,
+    };
+    CallTest::with(())
+        .given(vec![received(Routing::Unrouted)])
+        .when(CallCommand::RecordVoicemail {
+            voicemail: voicemail.clone(),
+            recorded_at: at(),
+        })
+        .then_expect_events(vec![CallEvent::VoicemailRecorded {
+            voicemail,
+            recorded_at: at(),
+            caller: Some("+15551230000".into()),
+            routing: Some(Routing::Unrouted),
+        }]);
+}
+
+#[test]
+fn a_voicemail_stored_before_2_0_reads_without_caller_or_routing() {
+    let stored = serde_json::json!({"VoicemailRecorded": {
+        "voicemail": {"recording_sid": "RE1", "recording_url": "https://r/RE1", "duration_secs": 3},
+        "recorded_at": "2026-11-23T15:00:00Z"
+    }});
+    let payload = crate::upcasting::upcast("VoicemailRecorded", "1.0", stored);
+    let CallEvent::VoicemailRecorded {
+        caller, routing, ..
+    } = serde_json::from_value(payload).unwrap()
+    else {
+        panic!("not a VoicemailRecorded");
+    };
+    assert_eq!((caller, routing), (None, None));
+    assert!(!crate::upcasting::is_current("VoicemailRecorded", "1.0"));
+    assert!(!crate::upcasting::is_current("CallReceived", "1.0"));
+    assert!(crate::upcasting::is_current("VoicemailRecorded", "2.0"));
 }

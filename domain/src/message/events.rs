@@ -2,7 +2,7 @@ use chrono::{DateTime, Utc};
 use cqrs_es::DomainEvent;
 use serde::{Deserialize, Serialize};
 
-use super::{InboundMessage, InboundOutcome, OutboundMessage, ResponderReply};
+use super::{InboundMessage, InboundOutcome, OutboundMessage, ResponderReply, Routing};
 use crate::{EndpointId, MessageStatus};
 
 /// Facts about one message. A persisted contract: never rename in place; version and upcast.
@@ -59,7 +59,10 @@ pub enum MessageEvent {
         changed_at: DateTime<Utc>,
     },
     /// The organization's responder answered an accepted inbound message; the reply went out in
-    /// the same TwiML answer and counted against the quota.
+    /// the same TwiML answer and counted against the quota. Version 2.0 adds whose it is
+    /// (`customer`, `routing`, copied from the received message) so the event store can seal
+    /// `reply.body` and `reply.media_urls` with the customer's key; 1.0 events read with both
+    /// absent (`upcasters::responder_replied_v2`) and were stored unsealed.
     ResponderReplied {
         /// The responder endpoint.
         endpoint_id: EndpointId,
@@ -67,6 +70,12 @@ pub enum MessageEvent {
         reply: ResponderReply,
         /// When it answered.
         replied_at: DateTime<Utc>,
+        /// The customer's address: the received message's `from` (absent before 2.0).
+        #[serde(default)]
+        customer: Option<String>,
+        /// Where the received message was routed (absent before 2.0).
+        #[serde(default)]
+        routing: Option<Routing>,
     },
 }
 
@@ -85,7 +94,7 @@ impl DomainEvent for MessageEvent {
     fn event_version(&self) -> String {
         match self {
             MessageEvent::MessageReceived { .. } => "3.0",
-            MessageEvent::MessageSent { .. } => "2.0",
+            MessageEvent::MessageSent { .. } | MessageEvent::ResponderReplied { .. } => "2.0",
             _ => "1.0",
         }
         .to_string()

@@ -258,10 +258,13 @@ impl Aggregate for Message {
                     _ => return Err(MessageError::NotAccepted),
                 }
                 if self.responder_reply.is_none() {
+                    let received = self.received.as_ref();
                     let event = MessageEvent::ResponderReplied {
                         endpoint_id,
                         reply,
                         replied_at,
+                        customer: received.map(|m| m.from.clone()),
+                        routing: received.map(|m| m.routing.clone()),
                     };
                     sink.write(event, self).await;
                 }

@@ -405,6 +405,8 @@ fn an_accepted_message_records_its_responder_reply_once() {
             media_urls: vec![],
         },
         replied_at: at(),
+        customer: Some(inbound("SM9", routed()).from),
+        routing: Some(routed()),
     };
     MessageTest::with(())
         .given(history_with(InboundOutcome::Accepted))
@@ -448,4 +450,22 @@ fn an_outcome_recorded_before_the_auto_reply_bound_reads_as_not_suppressed() {
         stored,
         "an unsuppressed outcome keeps the shape it always had"
     );
+}
+
+#[test]
+fn a_responder_reply_stored_before_2_0_reads_without_customer_or_routing() {
+    let stored = serde_json::json!({"ResponderReplied": {
+        "endpoint_id": Uuid::from_u128(7),
+        "reply": {"body": "Size 42 is in stock.", "media_urls": []},
+        "replied_at": "2026-11-21T12:00:00Z"
+    }});
+    let payload = crate::upcasting::upcast("ResponderReplied", "1.0", stored);
+    let MessageEvent::ResponderReplied {
+        customer, routing, ..
+    } = serde_json::from_value(payload).unwrap()
+    else {
+        panic!("not a ResponderReplied");
+    };
+    assert_eq!((customer, routing), (None, None));
+    assert!(crate::upcasting::is_current("ResponderReplied", "2.0"));
 }

@@ -28,6 +28,17 @@ pub fn message_sent_v2() -> Box<dyn EventUpcaster> {
     ))
 }
 
+/// `ResponderReplied` 1.0 → 2.0: 2.0 records the customer and the routing beside the reply (so
+/// its body and media URLs can be sealed with the customer's key); 1.0 events lack both, which
+/// read as absent (`#[serde(default)]`), so they pass unchanged and stay as stored (unsealed).
+pub fn responder_replied_v2() -> Box<dyn EventUpcaster> {
+    Box::new(SemanticVersionEventUpcaster::new(
+        "ResponderReplied",
+        "2.0",
+        Box::new(|payload| payload),
+    ))
+}
+
 fn add_segments(mut payload: Value) -> Value {
     if let Some(event) = payload
         .get_mut("MessageReceived")

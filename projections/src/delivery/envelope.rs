@@ -338,6 +338,7 @@ async fn call_envelope(
         CallEvent::VoicemailRecorded {
             voicemail,
             recorded_at,
+            ..
         } => Some(envelope(
             EventType::CallVoicemail,
             recorded_at,
