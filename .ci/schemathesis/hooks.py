@@ -15,13 +15,23 @@ REFUSALS_BEYOND_THE_SCHEMA = {
     ("PATCH", "/v1/organizations/{id}"): {"invalid_business_hours"},
     # The provider has no such number for sale, or none left in the area code; an area code
     # that is not North American (`020`) in the US or Canada, where the country is another member.
-    ("POST", "/v1/organizations/{id}/numbers"): {"provider_refused", "invalid_area_code"},
+    # (And for both creating operations: the fuzzer sends one generated Idempotency-Key with two
+    # different bodies, which is refused as `idempotency_key_reused`.)
+    ("POST", "/v1/organizations/{id}/numbers"): {
+        "provider_refused",
+        "invalid_area_code",
+        "idempotency_key_reused",
+    },
     ("POST", "/v1/organizations"): {"invalid_area_code"},
     # The same area-code rule between parameters, or an area code outside the US and Canada
     # (searched as a number pattern) together with `contains`.
     ("GET", "/v1/available-numbers"): {"invalid_area_code"},
     # Free-form WhatsApp text outside the customer's 24-hour window; the provider's refusals.
-    ("POST", "/v1/organizations/{id}/messages"): {"whatsapp_window_closed", "provider_refused"},
+    ("POST", "/v1/organizations/{id}/messages"): {
+        "whatsapp_window_closed",
+        "provider_refused",
+        "idempotency_key_reused",
+    },
     # A position no event has (the log has gaps where transactions rolled back).
     ("GET", "/v1/events"): {"unknown_position"},
     # `from` after `to`, or a range over 400 days: a constraint between two parameters.

@@ -21,6 +21,7 @@ fn parameter_code(name: &str) -> &'static str {
         "area_code" => "invalid_area_code",
         "contains" => "invalid_pattern",
         "Idempotency-Key" => "invalid_idempotency_key",
+        "address" => "invalid_address",
         _ => "invalid_parameter",
     }
 }

@@ -109,6 +109,7 @@ impl CustomersApi {
         /// The organization's id.
         id: Path<OrganizationIdParam>,
         /// The customer: `+E164` or `whatsapp:+E164`, URL-encoded (`whatsapp%3A%2B1555…`).
+        #[oai(validator(pattern = r"^(whatsapp:)?\+[1-9][0-9]{7,14}$"))]
         address: Path<String>,
     ) -> Result<EraseResponse, Problems<{ AUTHENTICATED | BAD_REQUEST | NOT_FOUND }>> {
         let organization = id.0 .0;
@@ -168,6 +169,7 @@ impl CustomersApi {
         /// The organization's id.
         id: Path<OrganizationIdParam>,
         /// The customer: `+E164` or `whatsapp:+E164`, URL-encoded (`whatsapp%3A%2B1555…`).
+        #[oai(validator(pattern = r"^(whatsapp:)?\+[1-9][0-9]{7,14}$"))]
         address: Path<String>,
     ) -> Result<ExportResponse, Problems<{ AUTHENTICATED | BAD_REQUEST | NOT_FOUND }>> {
         let organization = id.0 .0;
