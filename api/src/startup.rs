@@ -147,7 +147,8 @@ impl Application {
 
         let log = Arc::new(SqlGlobalLog::new(&database));
         let log_port: Arc<dyn GlobalLog> = log.clone();
-        let projector = Projector::new(database.any().clone(), log_port.clone());
+        let projector = Projector::new(database.any().clone(), log_port.clone())
+            .in_lanes(database.postgres().is_some());
         let webhooks = WebhookConfig::under(&public_base_url);
         let app = Switchboard::new(Dependencies {
             repository: MeteredRepository::new(database.event_repository(), metrics.clone()),

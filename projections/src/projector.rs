@@ -70,6 +70,7 @@ pub struct Projector {
     log: Arc<dyn GlobalLog>,
     projections: Arc<Vec<Arc<dyn Projection>>>,
     checkpoints_created: Arc<OnceCell<()>>,
+    lanes: bool,
 }
 
 impl Projector {
@@ -89,7 +90,17 @@ impl Projector {
             log,
             projections: Arc::new(projections),
             checkpoints_created: Arc::new(OnceCell::new()),
+            lanes: false,
         }
+    }
+
+    /// Runs the read models and the background projections as two lanes ([`Projector::run`]):
+    /// worth it where writers commit concurrently (PostgreSQL); on SQLite, which has one writer,
+    /// a second lane only adds another transaction waiting for the write lock.
+    #[must_use]
+    pub fn in_lanes(mut self, lanes: bool) -> Self {
+        self.lanes = lanes;
+        self
     }
 
     /// The global log it reads.
@@ -146,13 +157,16 @@ impl Projector {
         Ok(applied)
     }
 
-    /// Runs until `shutdown` turns true (checked between batches), as two lanes that read the
-    /// log on their own: the read models ([`Projection::background`] false), whose lag is what
+    /// Runs until `shutdown` turns true (checked between batches); with
+    /// [`Projector::in_lanes`], as two lanes that read the log on their own: the read models ([`Projection::background`] false), whose lag is what
     /// API callers see, and the background projections (analytics, the audit chain), which cost
     /// more per event. Each lane catches up, then waits for new events (a notification, or at
     /// most 500 ms); an append during a catch-up is never missed, since the append counter is
     /// marked seen before each one. Errors are logged and retried after a pause.
     pub async fn run(self, shutdown: watch::Receiver<bool>) {
+        if !self.lanes {
+            return self.run_lane(shutdown).await;
+        }
         let (background, live): (Vec<_>, Vec<_>) = self
             .projections
             .iter()

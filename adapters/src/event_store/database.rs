@@ -103,8 +103,12 @@ impl Database {
                 .connect_with(options)
                 .await
                 .map_err(DatabaseError::Connect)?;
+            // Readers never wait for SQLite's one writer in WAL mode, but a pool of them can run
+            // dry: a projector batch holds the write lock on one connection while it reads back
+            // earlier events and customer keys on others, and the tasks queued on the write lock
+            // each hold a connection too. Enough connections that the reads always find one.
             let any = AnyPoolOptions::new()
-                .max_connections(4)
+                .max_connections(16)
                 .after_connect(|conn, _| {
                     Box::pin(async move {
                         sqlx::query("PRAGMA busy_timeout = 10000")
