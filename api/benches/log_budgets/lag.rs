@@ -37,7 +37,7 @@ pub async fn lag_under_load(
     let repository = database.event_repository();
     let busy = Arc::new(AtomicBool::new(true));
     let load = {
-        let (repository, busy) = (repository.clone(), busy.clone());
+        let (repository, busy, log) = (repository.clone(), busy.clone(), log.clone());
         tokio::spawn(async move {
             let store: PersistedEventStore<_, switchboard_domain::message::Message> =
                 PersistedEventStore::new_event_store(repository);
@@ -62,6 +62,9 @@ pub async fn lag_under_load(
                 execute(&store, &(), &sid, command, HashMap::new())
                     .await
                     .unwrap();
+                // As the application does after each commit: wake the readers (and, through a
+                // NOTIFY, other processes' readers).
+                log.notify_append();
                 written += 1;
                 tokio::time::sleep(Duration::from_millis(2)).await;
             }
@@ -94,6 +97,7 @@ pub async fn lag_under_load(
         execute(&store, &(), &number, command, HashMap::new())
             .await
             .unwrap();
+        log.notify_append();
         let committed = Instant::now();
         loop {
             if RoutingTable::find(database.any(), &number)
