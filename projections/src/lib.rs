@@ -16,6 +16,7 @@ mod checkpoint;
 mod customer_data;
 pub mod delivery;
 mod erasure;
+mod log_window;
 mod messages;
 mod messages_batch;
 mod organizations;
@@ -26,6 +27,7 @@ pub mod replay;
 mod routing_table;
 
 pub use batch::BATCH as PROJECTOR_BATCH;
+pub use log_window::{LogReads, LogWindow};
 pub use calls::{CallRow, CallUsage, CallsPage, CallsView};
 pub use customer_data::{ConversationRow, CustomerData, DeliveryRow};
 pub use messages::{reply_sid, MessageRow, MessagesPage, MessagesView};

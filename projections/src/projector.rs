@@ -9,6 +9,7 @@ use crate::analytics::{MessageAnalytics, NumberHistory};
 use crate::audit::AuditChain;
 use crate::batch::{self, BATCH};
 use crate::delivery::DeliveryFanout;
+use crate::log_window::{LogReads, LogWindow};
 use crate::{
     checkpoint, CallsView, MessagesView, OrganizationsView, Projection, ProvisioningRequests,
     RoutingTable,
@@ -61,13 +62,18 @@ fn projections_with(fanout: DeliveryFanout) -> Vec<Arc<dyn Projection>> {
     ]
 }
 
+/// Events the projector keeps of the pages it read last: enough for one lane to be served the
+/// pages the other read (a few batches apart).
+const WINDOW_EVENTS: usize = 4 * BATCH as usize;
+
 /// Tails the global log and feeds each batch it reads to its projections, in one transaction
 /// that advances each projection's checkpoint ([`Projector::run`] splits them into two lanes,
-/// each with its own reader).
+/// which share one window over the log: each page is read from the database once).
 #[derive(Clone)]
 pub struct Projector {
     pool: AnyPool,
     log: Arc<dyn GlobalLog>,
+    reader: Arc<LogWindow>,
     projections: Arc<Vec<Arc<dyn Projection>>>,
     checkpoints_created: Arc<OnceCell<()>>,
     lanes: bool,
@@ -87,6 +93,7 @@ impl Projector {
     ) -> Self {
         Self {
             pool,
+            reader: Arc::new(LogWindow::new(log.clone(), WINDOW_EVENTS)),
             log,
             projections: Arc::new(projections),
             checkpoints_created: Arc::new(OnceCell::new()),
@@ -111,6 +118,12 @@ impl Projector {
     /// The read-model pool.
     pub fn pool(&self) -> &AnyPool {
         &self.pool
+    }
+
+    /// How many pages of the log it has read from the database, and how many its second lane
+    /// was served from memory.
+    pub fn log_reads(&self) -> LogReads {
+        self.reader.reads()
     }
 
     /// The projections it feeds.
@@ -147,8 +160,14 @@ impl Projector {
         let mut applied = 0;
         while !*stop.borrow() {
             let mut conn = self.pool.acquire().await?;
-            let n = batch::apply_next(&mut conn, self.log.as_ref(), &self.projections, None, BATCH)
-                .await?;
+            let n = batch::apply_next(
+                &mut conn,
+                self.reader.as_ref(),
+                &self.projections,
+                None,
+                BATCH,
+            )
+            .await?;
             applied += n;
             if n < u64::from(BATCH) {
                 break;
@@ -158,9 +177,10 @@ impl Projector {
     }
 
     /// Runs until `shutdown` turns true (checked between batches); with
-    /// [`Projector::in_lanes`], as two lanes that read the log on their own: the read models ([`Projection::background`] false), whose lag is what
-    /// API callers see, and the background projections (analytics, the audit chain), which cost
-    /// more per event. Each lane catches up, then waits for new events (a notification, or at
+    /// [`Projector::in_lanes`], as two lanes, each with its own transactions: the read models
+    /// ([`Projection::background`] false), whose lag is what API callers see, and the background
+    /// projections (analytics, the audit chain), which cost more per event. The lanes read the
+    /// log through one window, so a page is read from the database once for both. Each lane catches up, then waits for new events (a notification, or at
     /// most 500 ms); an append during a catch-up is never missed, since the append counter is
     /// marked seen before each one. Errors are logged and retried after a pause.
     pub async fn run(self, shutdown: watch::Receiver<bool>) {
@@ -172,8 +192,10 @@ impl Projector {
             .iter()
             .cloned()
             .partition(|p| p.background());
-        let lane = |projections| {
-            Projector::with_projections(self.pool.clone(), self.log.clone(), projections)
+        let lane = |projections| Projector {
+            projections: Arc::new(projections),
+            checkpoints_created: Arc::new(OnceCell::new()),
+            ..self.clone()
         };
         tokio::join!(
             lane(live).run_lane(shutdown.clone()),

@@ -1,4 +1,5 @@
-//! `GET /metrics`: refreshes the projection-lag gauges from the stored checkpoints, then renders
+//! `GET /metrics`: refreshes the projection-lag gauges from the stored checkpoints and the
+//! projector's log-read counts, then renders
 //! every family in the Prometheus text format.
 
 use std::sync::Arc;
@@ -32,6 +33,7 @@ pub async fn metrics_endpoint(state: Data<&Arc<AppState>>) -> Response {
         }
         Err(error) => tracing::warn!(%error, "cannot measure projection lag"),
     }
+    state.metrics.projector_reads(state.projector.log_reads());
     Response::builder()
         .content_type(CONTENT_TYPE)
         .body(state.metrics.render())

@@ -73,6 +73,11 @@ pub struct Metrics {
     /// request: `completed`, `released`, `expired`, `lost`, `failed`; `deadline` counts passes
     /// stopped at their deadline, `list_failed` passes without a complete provider list.
     pub reconcile: IntCounterVec,
+    /// `switchboard_projector_log_reads_total{source}`: pages of the global log this process's
+    /// projector read from the `database`, and pages its second lane was served from `memory`
+    /// (the page the first lane had read). 0 on a replica that does not hold the projector's
+    /// lease. Brought up to date at each scrape.
+    pub projector_log_reads: IntCounterVec,
 }
 
 impl Metrics {
@@ -187,6 +192,11 @@ impl Metrics {
             "What reconciliation passes did, by outcome.",
             &["outcome"],
         );
+        let projector_log_reads = counter(
+            "switchboard_projector_log_reads_total",
+            "Pages of the global log the projector read, by source (database or memory).",
+            &["source"],
+        );
         for gauge in [
             Box::new(projection_lag_events.clone()) as Box<dyn prometheus::core::Collector>,
             Box::new(projection_lag_seconds.clone()),
@@ -212,6 +222,16 @@ impl Metrics {
             jobs_owned,
             previous_key_signatures,
             reconcile,
+            projector_log_reads,
+        }
+    }
+
+    /// Brings `switchboard_projector_log_reads_total` up to `reads` (counters only grow: a
+    /// count below the family's is ignored).
+    pub fn projector_reads(&self, reads: switchboard_projections::LogReads) {
+        for (source, total) in [("database", reads.database), ("memory", reads.memory)] {
+            let counter = self.projector_log_reads.with_label_values(&[source]);
+            counter.inc_by(total.saturating_sub(counter.get()));
         }
     }
 

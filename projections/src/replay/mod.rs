@@ -28,6 +28,7 @@ pub use scratch::ReplayBusy;
 use scratch::Scratch;
 
 use crate::batch::{self, Bounds, REBUILD_BATCH};
+use crate::log_window::LogWindow;
 use crate::{checkpoint, projections_reading, Projection, Projector};
 
 /// How often the final locked step is retried when the live projector is behind the rebuild.
@@ -181,11 +182,13 @@ impl Replay {
         for projection in &self.projections {
             checkpoint::ensure(&mut *conn, projection.name()).await?;
         }
+        // The log is read from start to end: the next page is read while one is applied.
+        let reader = LogWindow::new(self.log.clone(), 0).reading_ahead();
         let mut applied = 0;
         loop {
             let n = batch::apply_next(
                 conn,
-                self.log.as_ref(),
+                &reader,
                 &self.projections,
                 None,
                 REBUILD_BATCH,
@@ -211,7 +214,7 @@ impl Replay {
             loop {
                 let n = batch::apply_next(
                     &mut tx,
-                    self.log.as_ref(),
+                    &reader,
                     &self.projections,
                     Some(&bounds),
                     REBUILD_BATCH,
