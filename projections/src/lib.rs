@@ -27,9 +27,9 @@ pub mod replay;
 mod routing_table;
 
 pub use batch::BATCH as PROJECTOR_BATCH;
-pub use log_window::{LogReads, LogWindow};
 pub use calls::{CallRow, CallUsage, CallsPage, CallsView};
 pub use customer_data::{ConversationRow, CustomerData, DeliveryRow};
+pub use log_window::{LogReads, LogWindow};
 pub use messages::{reply_sid, MessageRow, MessagesPage, MessagesView};
 pub use organizations::{
     OrganizationDirectoryView, OrganizationRow, OrganizationsPage, OrganizationsView,

@@ -13,9 +13,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use switchboard_application::ports::{
-    Backlog, GlobalLog, LogPosition, RecordedEvent, StoreError,
-};
+use switchboard_application::ports::{Backlog, GlobalLog, LogPosition, RecordedEvent, StoreError};
 use tokio::sync::{watch, Mutex};
 use tokio::task::JoinHandle;
 

@@ -1,7 +1,8 @@
 //! The edge every request passes, outermost first: CORS; the request context (id, span, `/v1`
 //! body limit, problem+json for every error, HTTP metrics); the per-source rate limit; the
 //! bound on webhooks in flight; `/v1` writes run to completion in their own task; the
-//! authorization policy; the per-key rate limit.
+//! authorization policy; the per-key rate limit. Every response, once the process drains, says
+//! `Connection: close`.
 
 use std::sync::Arc;
 
@@ -24,6 +25,7 @@ pub fn edge(
     metrics: Arc<Metrics>,
 ) -> BoxEndpoint<'static> {
     let policy_state = state.clone();
+    let drain_state = state.clone();
     let webhook_permits = Arc::new(tokio::sync::Semaphore::new(
         webhook_bound::MAX_IN_FLIGHT_WEBHOOKS,
     ));
@@ -46,5 +48,6 @@ pub fn edge(
         .around(move |next, req| request_context(next, req, metrics.clone()))
         .with(Cors::new())
         .map_to_response()
+        .around(move |next, req| super::drain::close_when_draining(next, req, drain_state.clone()))
         .boxed()
 }

@@ -1,9 +1,10 @@
 //! The edge of every request: request ids, tracing spans, the `/v1` body limit and rate limits,
-//! `/v1` writes run to completion, and the conversion of every framework error into
-//! problem+json (with `Allow` on a 405).
+//! `/v1` writes run to completion, the conversion of every framework error into problem+json
+//! (with `Allow` on a 405), and `Connection: close` while the process drains.
 
 mod allow;
 mod body_limit;
+mod drain;
 mod edge;
 mod framework_errors;
 pub mod rate_limit;

@@ -83,14 +83,17 @@ async fn sigterm_turns_readiness_false_first_and_finishes_the_webhook_in_flight(
         let url = format!("{address}/health/ready");
         async move {
             let response = client.get(url).send().await.unwrap();
+            let connection = response.headers().get("connection").cloned();
             (
                 response.status().as_u16(),
+                connection,
                 response.json::<Value>().await.unwrap(),
             )
         }
     };
-    let (status, before) = ready(client.clone()).await;
+    let (status, connection, before) = ready(client.clone()).await;
     assert_eq!(status, 200, "{before}");
+    assert_eq!(connection, None, "connections are kept alive while serving");
     assert_eq!(before["shutting_down"], false);
     assert_eq!(
         before["jobs"]["projector"], true,
@@ -119,8 +122,14 @@ async fn sigterm_turns_readiness_false_first_and_finishes_the_webhook_in_flight(
         .unwrap();
     assert!(term.success());
     tokio::time::sleep(Duration::from_millis(200)).await;
-    let (status, draining) = ready(client.clone()).await;
+    let (status, connection, draining) = ready(client.clone()).await;
     assert_eq!(status, 503, "not ready once SIGTERM arrived: {draining}");
+    // A kept-alive client's next request goes to a new connection (another replica).
+    assert_eq!(
+        connection.as_ref().and_then(|v| v.to_str().ok()),
+        Some("close"),
+        "while draining, responses close their connection"
+    );
     assert_eq!(draining["shutting_down"], true);
     assert!(!in_flight.is_finished(), "the webhook is still in flight");
 

@@ -8,7 +8,8 @@ use serde_json::json;
 use crate::helpers::{body, TestApp};
 use crate::on_both_backends;
 
-type Scrape = MetricsExposition<PrometheusType, PrometheusValue>;
+/// A parsed `/metrics` page.
+pub(crate) type Scrape = MetricsExposition<PrometheusType, PrometheusValue>;
 
 /// Scrapes `/metrics` (no token needed) and parses it as the Prometheus text format.
 async fn scrape(app: &TestApp) -> Scrape {
@@ -28,7 +29,7 @@ async fn scrape(app: &TestApp) -> Scrape {
 
 /// The sum over the samples of family `metric` whose labels include every pair of `labels`
 /// (0 when there is none); a histogram counts its observations.
-fn value(scrape: &Scrape, metric: &str, labels: &[(&str, &str)]) -> f64 {
+pub(crate) fn value(scrape: &Scrape, metric: &str, labels: &[(&str, &str)]) -> f64 {
     let Some(family) = scrape.families.get(metric) else {
         return 0.0;
     };

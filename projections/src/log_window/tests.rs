@@ -3,9 +3,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use serde_json::json;
-use switchboard_application::ports::{
-    Backlog, GlobalLog, LogPosition, RecordedEvent, StoreError,
-};
+use switchboard_application::ports::{Backlog, GlobalLog, LogPosition, RecordedEvent, StoreError};
 use tokio::sync::watch;
 
 use super::{LogReads, LogWindow};
@@ -77,7 +75,10 @@ impl GlobalLog for MemoryLog {
         Ok(None)
     }
     async fn head(&self) -> Result<LogPosition, StoreError> {
-        Ok(self.events.last().map_or(LogPosition::START, |e| e.log_position))
+        Ok(self
+            .events
+            .last()
+            .map_or(LogPosition::START, |e| e.log_position))
     }
     async fn locate(&self, _: i64) -> Result<Option<LogPosition>, StoreError> {
         Ok(None)
@@ -179,7 +180,11 @@ async fn any_sequence_of_reads_gets_exactly_what_the_log_answers() {
         };
         let limit = 1 + next(80) as u32;
         let page = window.read_after(after, limit).await.unwrap();
-        assert_eq!(page, log.answer(after, limit), "after {after:?}, limit {limit}");
+        assert_eq!(
+            page,
+            log.answer(after, limit),
+            "after {after:?}, limit {limit}"
+        );
     }
     assert!(window.reads().memory > 0, "{:?}", window.reads());
 }

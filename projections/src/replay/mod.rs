@@ -186,14 +186,8 @@ impl Replay {
         let reader = LogWindow::new(self.log.clone(), 0).reading_ahead();
         let mut applied = 0;
         loop {
-            let n = batch::apply_next(
-                conn,
-                &reader,
-                &self.projections,
-                None,
-                REBUILD_BATCH,
-            )
-            .await?;
+            let n =
+                batch::apply_next(conn, &reader, &self.projections, None, REBUILD_BATCH).await?;
             if n == 0 {
                 break;
             }

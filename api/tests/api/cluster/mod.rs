@@ -3,7 +3,8 @@
 //! then the owner of the delivery dispatcher are SIGKILLed mid-load, and afterwards every
 //! invariant holds: every webhook answered, quota exact, MessageSid dedupe, no skipped or
 //! doubled projection rows, every delivery made and received once per recorded attempt, jobs
-//! taken over within 5 s, and the provider list calls independent of the replica count.
+//! taken over within 5 s, and the provider list calls and the projector's log reads independent
+//! of the replica count.
 
 mod support;
 
@@ -17,7 +18,7 @@ use switchboard_adapters::test_database::{TestBackend, TestDatabase};
 
 use crate::helpers::{body, API_KEY};
 use support::{
-    count, create_org, form, list_calls_in, owner_of, provision, wait_count, wait_for_owners,
+    background_work_in, count, create_org, form, owner_of, provision, wait_count, wait_for_owners,
     webhook, FakeTwilio, Replica,
 };
 
@@ -40,13 +41,16 @@ async fn three_replicas_share_the_work_and_survive_their_owners_being_killed() {
     let twilio = FakeTwilio::start().await;
     let client = reqwest::Client::new();
 
-    // Background work with one replica, then with three: the same provider list calls.
+    // Background work with one replica, then with three: the same provider list calls and the
+    // same log reads.
     let mut replicas = vec![Replica::start(&url, &twilio)];
     wait_for_owners(&replicas, &JOBS, &client, TAKEOVER_BOUND).await;
-    let alone = list_calls_in(&twilio, Duration::from_secs(4)).await;
+    let window = Duration::from_secs(4);
+    let (alone, reads_alone) = background_work_in(&twilio, &replicas, &client, window).await;
     replicas.push(Replica::start(&url, &twilio));
     replicas.push(Replica::start(&url, &twilio));
-    let together = list_calls_in(&twilio, Duration::from_secs(4)).await;
+    wait_for_owners(&replicas, &JOBS, &client, TAKEOVER_BOUND).await;
+    let (together, reads_together) = background_work_in(&twilio, &replicas, &client, window).await;
     assert!(
         alone >= 2,
         "the reconciler runs every second: {alone} calls in 4 s"
@@ -54,6 +58,15 @@ async fn three_replicas_share_the_work_and_survive_their_owners_being_killed() {
     assert!(
         together <= alone + 2,
         "provider list calls grew with the replica count: {alone} alone, {together} with three"
+    );
+    // An idle projector looks at the log every 500 ms or when woken.
+    assert!(
+        reads_alone >= 4,
+        "the projector reads the log: {reads_alone} reads in 4 s"
+    );
+    assert!(
+        reads_together <= reads_alone + reads_alone / 2 + 4,
+        "log reads grew with the replica count: {reads_alone} alone, {reads_together} with three"
     );
     for job in JOBS {
         owner_of(&replicas, job, &client).await.expect("one owner");
@@ -247,7 +260,7 @@ async fn three_replicas_share_the_work_and_survive_their_owners_being_killed() {
         "the receiver got only known deliveries"
     );
     assert!(cut <= 16, "{cut} attempts cut by the two kills");
-    eprintln!("list calls in 4 s: {alone} alone, {together} with three; takeovers {takeovers:?}; {received} received, {delivered} delivered, {cut} cut attempts");
+    eprintln!("list calls in 4 s: {alone} alone, {together} with three; projector log reads in 4 s: {reads_alone} alone, {reads_together} with three; takeovers {takeovers:?}; {received} received, {delivered} delivered, {cut} cut attempts");
     pool.close().await;
     drop(replicas);
     database.drop_database().await;

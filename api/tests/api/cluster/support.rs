@@ -6,12 +6,14 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use openmetrics_parser::prometheus::parse_prometheus;
 use poem::listener::TcpAcceptor;
 use poem::{Endpoint, EndpointExt, Route, Server};
 use secrecy::ExposeSecret;
 use serde_json::{json, Value};
 
 use crate::helpers::body;
+use crate::operations::value;
 use switchboard_adapters::sandbox::{Sandbox, SandboxConfig, SANDBOX_PATH_PREFIX};
 use switchboard_adapters::twilio::compute_signature;
 
@@ -229,10 +231,45 @@ pub fn form(i: usize, to: &str) -> Vec<(String, String)> {
     .collect()
 }
 
-pub async fn list_calls_in(twilio: &FakeTwilio, window: Duration) -> u64 {
-    let before = twilio.list_calls();
+/// The background work of the whole cluster over `window`: the provider's list calls, and the
+/// pages of the global log the replicas' projectors read from the database.
+pub async fn background_work_in(
+    twilio: &FakeTwilio,
+    replicas: &[Replica],
+    client: &reqwest::Client,
+    window: Duration,
+) -> (u64, u64) {
+    let (calls, reads) = (
+        twilio.list_calls(),
+        projector_log_reads(replicas, client).await,
+    );
     tokio::time::sleep(window).await;
-    twilio.list_calls() - before
+    (
+        twilio.list_calls() - calls,
+        projector_log_reads(replicas, client).await - reads,
+    )
+}
+
+/// `switchboard_projector_log_reads_total{source="database"}` summed over the live replicas.
+async fn projector_log_reads(replicas: &[Replica], client: &reqwest::Client) -> u64 {
+    let mut total = 0.0;
+    for replica in replicas.iter().filter(|r| r.is_alive()) {
+        let text = client
+            .get(format!("{}/metrics", replica.url))
+            .send()
+            .await
+            .expect("metrics")
+            .text()
+            .await
+            .expect("metrics text");
+        let scrape = parse_prometheus(&text).expect("the Prometheus text format");
+        total += value(
+            &scrape,
+            "switchboard_projector_log_reads_total",
+            &[("source", "database")],
+        );
+    }
+    total as u64
 }
 
 pub async fn create_org(request: reqwest::RequestBuilder, name: &str, plan: &str) -> String {
