@@ -124,7 +124,7 @@ impl LogWindow {
         }
     }
 
-    async fn from_database(
+    async fn read_page(
         &self,
         window: &mut Window,
         after: LogPosition,
@@ -174,7 +174,7 @@ impl GlobalLog for LogWindow {
         // The rest comes after what the window held.
         let from = page.last().map_or(after, |e| e.log_position);
         let rest = self
-            .from_database(&mut window, from, limit - page.len() as u32)
+            .read_page(&mut window, from, limit - page.len() as u32)
             .await?;
         window.remember(from, &rest, self.capacity);
         page.extend(rest);
