@@ -13,7 +13,9 @@
 //!    log and over its last tenth. Budget: flat in the log's size.
 //!
 //! `cargo bench -p switchboard-api --bench log_budgets` (env: `BENCH_EVENTS`,
-//! `BENCH_LAG_SAMPLES`, `BENCH_DATABASE`).
+//! `BENCH_LAG_SAMPLES`, `BENCH_DATABASE`, `BENCH_PER_PROJECTION` to also rebuild each projection
+//! alone; `RUST_LOG=switchboard_projections=debug` logs each batch's read and per-projection
+//! times on stderr).
 
 #![allow(clippy::print_stdout)]
 
@@ -44,6 +46,12 @@ fn env_number(key: &str, default: usize) -> usize {
 
 #[tokio::main]
 async fn main() {
+    if let Ok(filter) = tracing_subscriber::EnvFilter::try_from_default_env() {
+        tracing_subscriber::fmt()
+            .with_env_filter(filter)
+            .with_writer(std::io::stderr)
+            .init();
+    }
     let total = env_number("BENCH_EVENTS", 1_000_000);
     let samples = env_number("BENCH_LAG_SAMPLES", 200);
     let backend = match std::env::var("BENCH_DATABASE").as_deref() {
