@@ -96,6 +96,12 @@ fn positions(page: &[RecordedEvent]) -> Vec<i64> {
     page.iter().map(|e| e.log_position.position).collect()
 }
 
+/// Reads through `window` and checks the page is what `log` itself answers.
+async fn read_checked(window: &LogWindow, log: &MemoryLog, after: LogPosition, limit: u32) {
+    let page = window.read_after(after, limit).await.unwrap();
+    assert_eq!(positions(&page), positions(&log.answer(after, limit)));
+}
+
 #[tokio::test]
 async fn a_second_reader_of_the_same_page_is_answered_from_memory() {
     let log = MemoryLog::with(100);
@@ -122,13 +128,9 @@ async fn a_read_past_the_window_gets_the_window_then_the_log_without_gap_or_repe
     let window = LogWindow::new(log.clone(), 1000);
     window.read_after(LogPosition::START, 30).await.unwrap();
 
-    let after = log.at(9);
-    let page = window.read_after(after, 50).await.unwrap();
-
-    assert_eq!(positions(&page), positions(&log.answer(after, 50)));
+    read_checked(&window, &log, log.at(9), 50).await;
     // The rest was read after the window's last event and extends it.
-    let again = window.read_after(log.at(29), 20).await.unwrap();
-    assert_eq!(positions(&again), positions(&log.answer(log.at(29), 20)));
+    read_checked(&window, &log, log.at(29), 20).await;
     assert_eq!(log.reads.load(Ordering::Relaxed), 2);
 }
 
@@ -147,13 +149,11 @@ async fn a_reader_behind_the_window_reads_the_log_and_leaves_the_window_in_place
     assert_eq!(log.reads.load(Ordering::Relaxed), 4);
 
     // Behind the 20 events kept: from the log.
-    let behind = window.read_after(log.at(9), 20).await.unwrap();
-    assert_eq!(positions(&behind), positions(&log.answer(log.at(9), 20)));
+    read_checked(&window, &log, log.at(9), 20).await;
     assert_eq!(log.reads.load(Ordering::Relaxed), 5);
 
     // The newest page is still kept.
-    let newest = window.read_after(log.at(59), 20).await.unwrap();
-    assert_eq!(positions(&newest), positions(&log.answer(log.at(59), 20)));
+    read_checked(&window, &log, log.at(59), 20).await;
     assert_eq!(log.reads.load(Ordering::Relaxed), 5);
 }
 
