@@ -1,28 +1,34 @@
 //! The messages read model's writes for a batch of events, in a few statements: every new row in
 //! multi-row inserts (carrying the outcome and status changes that follow it in the same batch),
-//! then every other outcome and status change in one `UPDATE … FROM (VALUES …)` each (the last
+//! then every other outcome and status change in one `UPDATE … FROM` each (the last
 //! change of a message in the batch wins, as applying them in order would). Rows are inserted
 //! before updates, which is the log's order for each message: its stream records it before any
-//! outcome or status.
+//! outcome or status. Each statement takes its rows as one JSON parameter (`bulk::json_rows`).
 
 use std::collections::HashMap;
 
+use serde::Serialize;
 use sqlx::AnyConnection;
 use switchboard_application::ports::RecordedEvent;
 use switchboard_domain::message::{Message, MessageEvent, Routing};
 
-use crate::bulk::{placeholders, rows_per_statement, value_columns};
+use crate::bulk::{execute_rows, insert_new, json_rows, update_rows, JsonType};
 use crate::projection::payload;
 use crate::reply_sid;
 
-/// One new row of `messages_view`.
+use JsonType::{Integer, Text};
+
+/// One new row of `messages_view` (serialized with its column names).
+#[derive(Serialize)]
 struct NewRow {
     message_sid: String,
     log_position: i64,
     organization_id: Option<String>,
     direction: &'static str,
     channel: &'static str,
+    #[serde(rename = "from_address")]
     from: String,
+    #[serde(rename = "to_address")]
     to: String,
     body: String,
     media_urls: String,
@@ -34,6 +40,7 @@ struct NewRow {
 }
 
 /// A responder's reply, listed from the inbound message's row.
+#[derive(Serialize)]
 struct Reply {
     sid: String,
     log_position: i64,
@@ -168,102 +175,119 @@ pub(crate) async fn apply(
         writes.add(event)?;
     }
     insert_rows(tx, &writes.rows).await?;
-    for reply in &writes.replies {
-        sqlx::query(
-            "INSERT INTO messages_view (message_sid, log_position, organization_id,
-                 direction, channel, from_address, to_address, body, media_urls,
-                 profile_name, status, created_at)
-             SELECT $1, $2, organization_id, 'outbound', channel, to_address,
-                    from_address, $3, $4, NULL, 'sent', $5
-               FROM messages_view WHERE message_sid = $6
-             ON CONFLICT (message_sid) DO NOTHING",
-        )
-        .bind(&reply.sid)
-        .bind(reply.log_position)
-        .bind(&reply.body)
-        .bind(&reply.media_urls)
-        .bind(&reply.replied_at)
-        .bind(&reply.inbound_sid)
-        .execute(&mut *tx)
-        .await?;
-    }
+    insert_replies(tx, &writes.replies).await?;
     update_outcomes(tx, &writes.outcomes).await?;
     update_statuses(tx, &writes.statuses).await
 }
 
+const ROW_COLUMNS: &[(&str, JsonType)] = &[
+    ("message_sid", Text),
+    ("log_position", Integer),
+    ("organization_id", Text),
+    ("direction", Text),
+    ("channel", Text),
+    ("from_address", Text),
+    ("to_address", Text),
+    ("body", Text),
+    ("media_urls", Text),
+    ("profile_name", Text),
+    ("status", Text),
+    ("created_at", Text),
+    ("outcome", Text),
+    ("error_code", Integer),
+];
+
 async fn insert_rows(tx: &mut AnyConnection, rows: &[NewRow]) -> Result<(), sqlx::Error> {
-    for chunk in rows.chunks(rows_per_statement(14)) {
-        let sql = format!(
-            "INSERT INTO messages_view (message_sid, log_position, organization_id, direction,
-                 channel, from_address, to_address, body, media_urls, profile_name, status,
-                 created_at, outcome, error_code)
-             VALUES {} ON CONFLICT (message_sid) DO NOTHING",
-            placeholders(chunk.len(), 14)
-        );
-        let mut query = sqlx::query(&sql).persistent(false);
-        for row in chunk {
-            query = query
-                .bind(&row.message_sid)
-                .bind(row.log_position)
-                .bind(&row.organization_id)
-                .bind(row.direction)
-                .bind(row.channel)
-                .bind(&row.from)
-                .bind(&row.to)
-                .bind(&row.body)
-                .bind(&row.media_urls)
-                .bind(&row.profile_name)
-                .bind(&row.status)
-                .bind(&row.created_at)
-                .bind(&row.outcome)
-                .bind(row.error_code);
-        }
-        query.execute(&mut *tx).await?;
-    }
-    Ok(())
+    insert_new(tx, "messages_view", ROW_COLUMNS, "message_sid", rows).await
+}
+
+/// Replies are listed with the inbound message's organization and channel, and its addresses
+/// swapped.
+async fn insert_replies(tx: &mut AnyConnection, replies: &[Reply]) -> Result<(), sqlx::Error> {
+    let sql = format!(
+        "INSERT INTO messages_view (message_sid, log_position, organization_id,
+             direction, channel, from_address, to_address, body, media_urls,
+             profile_name, status, created_at)
+         SELECT r.sid, r.log_position, m.organization_id, 'outbound', m.channel, m.to_address,
+                m.from_address, r.body, r.media_urls, NULL, 'sent', r.replied_at
+           FROM {} JOIN messages_view AS m ON m.message_sid = r.inbound_sid
+          WHERE true
+         ON CONFLICT (message_sid) DO NOTHING",
+        json_rows(
+            tx,
+            1,
+            "r",
+            &[
+                ("sid", Text),
+                ("log_position", Integer),
+                ("body", Text),
+                ("media_urls", Text),
+                ("replied_at", Text),
+                ("inbound_sid", Text),
+            ]
+        )
+    );
+    execute_rows(tx, &sql, replies).await
+}
+
+/// An outcome change.
+#[derive(Serialize)]
+struct OutcomeRow<'a> {
+    message_sid: &'a str,
+    outcome: &'a str,
 }
 
 async fn update_outcomes(
     tx: &mut AnyConnection,
     outcomes: &HashMap<String, String>,
 ) -> Result<(), sqlx::Error> {
-    let outcomes: Vec<(&String, &String)> = outcomes.iter().collect();
-    for chunk in outcomes.chunks(rows_per_statement(2)) {
-        let sql = format!(
-            "UPDATE messages_view AS m SET outcome = v.outcome
-               FROM (SELECT {} FROM (VALUES {}) AS x) AS v
-              WHERE m.message_sid = v.sid",
-            value_columns(&["sid", "outcome"]),
-            placeholders(chunk.len(), 2)
-        );
-        let mut query = sqlx::query(&sql).persistent(false);
-        for (sid, outcome) in chunk {
-            query = query.bind(*sid).bind(*outcome);
-        }
-        query.execute(&mut *tx).await?;
-    }
-    Ok(())
+    let rows: Vec<OutcomeRow<'_>> = outcomes
+        .iter()
+        .map(|(message_sid, outcome)| OutcomeRow {
+            message_sid,
+            outcome,
+        })
+        .collect();
+    update_rows(
+        tx,
+        "messages_view",
+        ("message_sid", Text),
+        &[("outcome", Text)],
+        &rows,
+    )
+    .await
+}
+
+/// A status change.
+#[derive(Serialize)]
+struct StatusRow<'a> {
+    sid: &'a str,
+    status: &'a str,
+    error_code: Option<i64>,
 }
 
 async fn update_statuses(
     tx: &mut AnyConnection,
     statuses: &HashMap<String, (String, Option<i64>)>,
 ) -> Result<(), sqlx::Error> {
-    let statuses: Vec<(&String, &(String, Option<i64>))> = statuses.iter().collect();
-    for chunk in statuses.chunks(rows_per_statement(3)) {
-        let sql = format!(
-            "UPDATE messages_view AS m
-                SET status = v.status, error_code = COALESCE(v.error_code, m.error_code)
-               FROM (SELECT {} FROM (VALUES {}) AS x) AS v
-              WHERE m.message_sid = v.sid",
-            value_columns(&["sid", "status", "error_code"]),
-            placeholders(chunk.len(), 3)
-        );
-        let mut query = sqlx::query(&sql).persistent(false);
-        for (sid, (status, error_code)) in chunk {
-            query = query.bind(*sid).bind(status).bind(*error_code);
-        }
-        query.execute(&mut *tx).await?;
-    }
-    Ok(())
+    let rows: Vec<StatusRow<'_>> = statuses
+        .iter()
+        .map(|(sid, (status, error_code))| StatusRow {
+            sid,
+            status,
+            error_code: *error_code,
+        })
+        .collect();
+    let sql = format!(
+        "UPDATE messages_view AS m
+            SET status = v.status, error_code = COALESCE(v.error_code, m.error_code)
+           FROM {} WHERE m.message_sid = v.sid",
+        json_rows(
+            tx,
+            1,
+            "v",
+            &[("sid", Text), ("status", Text), ("error_code", Integer)]
+        )
+    );
+    execute_rows(tx, &sql, &rows).await
 }

@@ -1,18 +1,21 @@
 //! Conversations kept a batch at a time: the latest conversation of every customer the batch's
 //! new facts concern is read in one query, the facts are added in memory in log order (a message
 //! more than 24 h after the last one starts a new conversation), and the result is written back
-//! in one insert and one update.
+//! in one insert and one update, each batch's rows as one JSON parameter (`bulk::json_rows`).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
+use serde::Serialize;
 use sqlx::{AnyConnection, Row};
 
 use super::conversations::CONVERSATION_GAP_MS;
 use super::facts::Fact;
-use crate::bulk::{placeholders, rows_per_statement, value_columns};
+use crate::bulk::{insert_new, json_array, json_rows, update_rows, JsonType};
 
-/// A conversation as the batch leaves it.
-#[derive(Clone, Debug)]
+use JsonType::{Integer, Text};
+
+/// A conversation as the batch leaves it (serialized as a `conversations` row).
+#[derive(Clone, Debug, Serialize)]
 struct Conversation {
     position: i64,
     organization_id: String,
@@ -24,7 +27,9 @@ struct Conversation {
     messages: i64,
     first_reply_ms: Option<i64>,
     /// Not stored yet (else: stored, and changed when `dirty`).
+    #[serde(skip)]
     new: bool,
+    #[serde(skip)]
     dirty: bool,
 }
 
@@ -63,71 +68,82 @@ impl Conversation {
     }
 }
 
-/// The stored latest conversation of each `(organization, customer)` in `keys`.
+/// An `(organization, customer)` key.
+#[derive(Serialize)]
+struct Key<'a> {
+    organization_id: &'a str,
+    customer: &'a str,
+}
+
+/// The stored latest conversation of each `(organization, customer)` in `keys`: for each key,
+/// one descent of `conversations_by_customer` to the latest start (two started in the same
+/// millisecond: the later in the log), then its row by primary key.
 async fn latest(
     tx: &mut AnyConnection,
     keys: &[(String, String)],
 ) -> Result<HashMap<(String, String), Conversation>, sqlx::Error> {
+    let keys: Vec<Key<'_>> = keys
+        .iter()
+        .map(|(organization_id, customer)| Key {
+            organization_id,
+            customer,
+        })
+        .collect();
+    let sql = format!(
+        "SELECT c.position, c.organization_id, c.customer, c.channel, c.started_by,
+                c.started_ms, c.last_ms, c.messages, c.first_reply_ms
+           FROM (SELECT (SELECT l.position FROM conversations AS l
+                          WHERE l.organization_id = k.organization_id AND l.customer = k.customer
+                          ORDER BY l.started_ms DESC, l.position DESC LIMIT 1) AS position
+                   FROM {}) AS latest
+           JOIN conversations AS c ON c.position = latest.position",
+        json_rows(tx, 1, "k", &[("organization_id", Text), ("customer", Text)])
+    );
     let mut found: HashMap<(String, String), Conversation> = HashMap::new();
-    for chunk in keys.chunks(rows_per_statement(2)) {
-        let sql = format!(
-            "SELECT c.position, c.organization_id, c.customer, c.channel, c.started_by,
-                    c.started_ms, c.last_ms, c.messages, c.first_reply_ms
-               FROM conversations AS c
-               JOIN (SELECT {} FROM (VALUES {}) AS x) AS k
-                 ON c.organization_id = k.organization_id AND c.customer = k.customer
-              WHERE c.started_ms = (SELECT MAX(l.started_ms) FROM conversations AS l
-                                     WHERE l.organization_id = c.organization_id
-                                       AND l.customer = c.customer)",
-            value_columns(&["organization_id", "customer"]),
-            placeholders(chunk.len(), 2)
-        );
-        let mut query = sqlx::query(&sql).persistent(false);
-        for (organization_id, customer) in chunk {
-            query = query.bind(organization_id).bind(customer);
-        }
-        for row in query.fetch_all(&mut *tx).await? {
-            let started_by: String = row.try_get("started_by")?;
-            let conversation = Conversation {
-                position: row.try_get("position")?,
-                organization_id: row.try_get("organization_id")?,
-                customer: row.try_get("customer")?,
-                channel: row.try_get("channel")?,
-                started_by: if started_by == "business" {
-                    "business"
-                } else {
-                    "customer"
-                },
-                started_ms: row.try_get("started_ms")?,
-                last_ms: row.try_get("last_ms")?,
-                messages: row.try_get("messages")?,
-                first_reply_ms: row.try_get("first_reply_ms")?,
-                new: false,
-                dirty: false,
-            };
-            let key = (
+    for row in sqlx::query(&sql)
+        .persistent(false)
+        .bind(json_array(&keys)?)
+        .fetch_all(&mut *tx)
+        .await?
+    {
+        let started_by: String = row.try_get("started_by")?;
+        let conversation = Conversation {
+            position: row.try_get("position")?,
+            organization_id: row.try_get("organization_id")?,
+            customer: row.try_get("customer")?,
+            channel: row.try_get("channel")?,
+            started_by: if started_by == "business" {
+                "business"
+            } else {
+                "customer"
+            },
+            started_ms: row.try_get("started_ms")?,
+            last_ms: row.try_get("last_ms")?,
+            messages: row.try_get("messages")?,
+            first_reply_ms: row.try_get("first_reply_ms")?,
+            new: false,
+            dirty: false,
+        };
+        found.insert(
+            (
                 conversation.organization_id.clone(),
                 conversation.customer.clone(),
-            );
-            // Two started in the same millisecond: the later in the log is the latest.
-            if found
-                .get(&key)
-                .is_none_or(|known| known.position < conversation.position)
-            {
-                found.insert(key, conversation);
-            }
-        }
+            ),
+            conversation,
+        );
     }
     Ok(found)
 }
 
-/// Adds new `facts` (in log order) to their conversations.
+/// Adds new `facts` (in log order) to their conversations; returns the `(organization,
+/// customer)` keys that had none stored (customers new to the organization, unless this batch is
+/// replayed).
 pub(crate) async fn add_to_conversations(
     tx: &mut AnyConnection,
     facts: &[Fact],
-) -> Result<(), sqlx::Error> {
+) -> Result<HashSet<(String, String)>, sqlx::Error> {
     if facts.is_empty() {
-        return Ok(());
+        return Ok(HashSet::new());
     }
     let mut keys: Vec<(String, String)> = facts
         .iter()
@@ -136,6 +152,10 @@ pub(crate) async fn add_to_conversations(
     keys.sort();
     keys.dedup();
     let mut current = latest(tx, &keys).await?;
+    let unseen: HashSet<(String, String)> = keys
+        .into_iter()
+        .filter(|key| !current.contains_key(key))
+        .collect();
     let mut finished: Vec<Conversation> = Vec::new();
     for fact in facts {
         let key = (fact.organization_id.clone(), fact.customer.clone());
@@ -154,57 +174,41 @@ pub(crate) async fn add_to_conversations(
     let (new, changed): (Vec<Conversation>, Vec<Conversation>) =
         finished.into_iter().partition(|c| c.new);
     insert(tx, &new).await?;
-    update(tx, changed.into_iter().filter(|c| c.dirty).collect()).await
+    update(tx, changed.into_iter().filter(|c| c.dirty).collect()).await?;
+    Ok(unseen)
 }
 
+/// Conversation columns as [`Conversation`] serializes them.
+const COLUMNS: &[(&str, JsonType)] = &[
+    ("position", Integer),
+    ("organization_id", Text),
+    ("customer", Text),
+    ("channel", Text),
+    ("started_by", Text),
+    ("started_ms", Integer),
+    ("last_ms", Integer),
+    ("messages", Integer),
+    ("first_reply_ms", Integer),
+];
+
 async fn insert(tx: &mut AnyConnection, conversations: &[Conversation]) -> Result<(), sqlx::Error> {
-    for chunk in conversations.chunks(rows_per_statement(9)) {
-        let sql = format!(
-            "INSERT INTO conversations (position, organization_id, customer, channel, started_by,
-                 started_ms, last_ms, messages, first_reply_ms)
-             VALUES {} ON CONFLICT (position) DO NOTHING",
-            placeholders(chunk.len(), 9)
-        );
-        let mut query = sqlx::query(&sql).persistent(false);
-        for c in chunk {
-            query = query
-                .bind(c.position)
-                .bind(&c.organization_id)
-                .bind(&c.customer)
-                .bind(&c.channel)
-                .bind(c.started_by)
-                .bind(c.started_ms)
-                .bind(c.last_ms)
-                .bind(c.messages)
-                .bind(c.first_reply_ms);
-        }
-        query.execute(&mut *tx).await?;
-    }
-    Ok(())
+    insert_new(tx, "conversations", COLUMNS, "position", conversations).await
 }
 
 async fn update(
     tx: &mut AnyConnection,
     conversations: Vec<Conversation>,
 ) -> Result<(), sqlx::Error> {
-    for chunk in conversations.chunks(rows_per_statement(4)) {
-        let sql = format!(
-            "UPDATE conversations AS c
-                SET last_ms = v.last_ms, messages = v.messages, first_reply_ms = v.first_reply_ms
-               FROM (SELECT {} FROM (VALUES {}) AS x) AS v
-              WHERE c.position = v.position",
-            value_columns(&["position", "last_ms", "messages", "first_reply_ms"]),
-            placeholders(chunk.len(), 4)
-        );
-        let mut query = sqlx::query(&sql).persistent(false);
-        for c in chunk {
-            query = query
-                .bind(c.position)
-                .bind(c.last_ms)
-                .bind(c.messages)
-                .bind(c.first_reply_ms);
-        }
-        query.execute(&mut *tx).await?;
-    }
-    Ok(())
+    update_rows(
+        tx,
+        "conversations",
+        ("position", Integer),
+        &[
+            ("last_ms", Integer),
+            ("messages", Integer),
+            ("first_reply_ms", Integer),
+        ],
+        &conversations,
+    )
+    .await
 }

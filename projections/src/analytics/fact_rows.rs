@@ -1,76 +1,134 @@
-//! The `message_analytics` projection's multi-row writes: new facts (reporting which were new),
-//! the customers they reveal, and the outcome and status changes of facts already recorded.
+//! The `message_analytics` projection's batch writes: new facts (reporting which were new), the
+//! customers they reveal, and the outcome and status changes of facts already recorded. Each is
+//! one statement whose rows travel as one JSON parameter (`bulk::json_rows`).
 
 use std::collections::{HashMap, HashSet};
 
+use serde::Serialize;
 use sqlx::{AnyConnection, Row};
 
 use super::facts::Fact;
-use crate::bulk::{placeholders, rows_per_statement, value_columns};
+use crate::bulk::{insert_new, insert_new_sql, json_array, update_rows, JsonType};
+
+use JsonType::{Integer, Text};
+
+/// A `message_facts` row.
+#[derive(Serialize)]
+struct FactRow<'a> {
+    message_sid: &'a str,
+    organization_id: &'a str,
+    direction: &'static str,
+    channel: &'a str,
+    customer: &'a str,
+    at_ms: i64,
+    status: Option<&'a str>,
+    template: i64,
+    opt_out: i64,
+    outcome: Option<&'a str>,
+}
+
+const FACT_COLUMNS: &[(&str, JsonType)] = &[
+    ("message_sid", Text),
+    ("organization_id", Text),
+    ("direction", Text),
+    ("channel", Text),
+    ("customer", Text),
+    ("at_ms", Integer),
+    ("status", Text),
+    ("template", Integer),
+    ("opt_out", Integer),
+    ("outcome", Text),
+];
 
 /// Inserts the facts not recorded yet; returns those that were new, in order.
 pub(super) async fn insert_facts(
     tx: &mut AnyConnection,
     facts: Vec<Fact>,
 ) -> Result<Vec<Fact>, sqlx::Error> {
-    let mut inserted = HashSet::new();
-    for chunk in facts.chunks(rows_per_statement(10)) {
-        let sql = format!(
-            "INSERT INTO message_facts (message_sid, organization_id, direction, channel, customer,
-                 at_ms, status, template, opt_out, outcome)
-             VALUES {} ON CONFLICT (message_sid) DO NOTHING RETURNING message_sid",
-            placeholders(chunk.len(), 10)
-        );
-        let mut query = sqlx::query(&sql).persistent(false);
-        for fact in chunk {
-            query = query
-                .bind(&fact.message_sid)
-                .bind(&fact.organization_id)
-                .bind(if fact.inbound { "inbound" } else { "outbound" })
-                .bind(&fact.channel)
-                .bind(&fact.customer)
-                .bind(fact.at_ms)
-                .bind(&fact.status)
-                .bind(i64::from(fact.template))
-                .bind(i64::from(fact.opt_out))
-                .bind(&fact.outcome);
-        }
-        for row in query.fetch_all(&mut *tx).await? {
-            inserted.insert(row.try_get::<String, _>("message_sid")?);
-        }
+    if facts.is_empty() {
+        return Ok(facts);
     }
+    let rows: Vec<FactRow<'_>> = facts
+        .iter()
+        .map(|fact| FactRow {
+            message_sid: &fact.message_sid,
+            organization_id: &fact.organization_id,
+            direction: if fact.inbound { "inbound" } else { "outbound" },
+            channel: &fact.channel,
+            customer: &fact.customer,
+            at_ms: fact.at_ms,
+            status: fact.status.as_deref(),
+            template: i64::from(fact.template),
+            opt_out: i64::from(fact.opt_out),
+            outcome: fact.outcome.as_deref(),
+        })
+        .collect();
+    let sql = format!(
+        "{} RETURNING message_sid",
+        insert_new_sql(tx, "message_facts", FACT_COLUMNS, "message_sid")
+    );
+    let inserted: HashSet<String> = sqlx::query(&sql)
+        .persistent(false)
+        .bind(json_array(&rows)?)
+        .fetch_all(&mut *tx)
+        .await?
+        .iter()
+        .map(|row| row.try_get::<String, _>("message_sid"))
+        .collect::<Result<_, _>>()?;
     Ok(facts
         .into_iter()
         .filter(|f| inserted.contains(&f.message_sid))
         .collect())
 }
 
-/// Records the customers of `facts` not seen before, with the time of their first fact.
+/// A `customers` row.
+#[derive(Serialize)]
+struct CustomerRow<'a> {
+    organization_id: &'a str,
+    customer: &'a str,
+    first_ms: i64,
+}
+
+const CUSTOMER_COLUMNS: &[(&str, JsonType)] = &[
+    ("organization_id", Text),
+    ("customer", Text),
+    ("first_ms", Integer),
+];
+
+/// Records the customers of `facts` not seen before, with the time of their first fact; only
+/// those of `unseen` (`(organization, customer)` keys with no stored conversation) can be.
 pub(super) async fn insert_customers(
     tx: &mut AnyConnection,
     facts: &[Fact],
+    unseen: &HashSet<(String, String)>,
 ) -> Result<(), sqlx::Error> {
     let mut seen = HashSet::new();
-    let firsts: Vec<&Fact> = facts
+    let firsts: Vec<CustomerRow<'_>> = facts
         .iter()
         .filter(|f| seen.insert((f.organization_id.as_str(), f.customer.as_str())))
+        .filter(|f| unseen.contains(&(f.organization_id.clone(), f.customer.clone())))
+        .map(|f| CustomerRow {
+            organization_id: &f.organization_id,
+            customer: &f.customer,
+            first_ms: f.at_ms,
+        })
         .collect();
-    for chunk in firsts.chunks(rows_per_statement(3)) {
-        let sql = format!(
-            "INSERT INTO customers (organization_id, customer, first_ms) VALUES {}
-             ON CONFLICT (organization_id, customer) DO NOTHING",
-            placeholders(chunk.len(), 3)
-        );
-        let mut query = sqlx::query(&sql).persistent(false);
-        for fact in chunk {
-            query = query
-                .bind(&fact.organization_id)
-                .bind(&fact.customer)
-                .bind(fact.at_ms);
-        }
-        query.execute(&mut *tx).await?;
-    }
-    Ok(())
+    insert_new(
+        tx,
+        "customers",
+        CUSTOMER_COLUMNS,
+        "organization_id, customer",
+        &firsts,
+    )
+    .await
+}
+
+/// An outcome change.
+#[derive(Serialize)]
+struct OutcomeRow<'a> {
+    message_sid: &'a str,
+    outcome: &'a str,
+    opt_out: i64,
 }
 
 /// Sets the outcome (and opt-out) of facts recorded by an earlier batch.
@@ -78,22 +136,29 @@ pub(super) async fn update_outcomes(
     tx: &mut AnyConnection,
     outcomes: &HashMap<String, (String, bool)>,
 ) -> Result<(), sqlx::Error> {
-    let outcomes: Vec<_> = outcomes.iter().collect();
-    for chunk in outcomes.chunks(rows_per_statement(3)) {
-        let sql = format!(
-            "UPDATE message_facts AS f SET outcome = v.outcome, opt_out = v.opt_out
-               FROM (SELECT {} FROM (VALUES {}) AS x) AS v
-              WHERE f.message_sid = v.sid",
-            value_columns(&["sid", "outcome", "opt_out"]),
-            placeholders(chunk.len(), 3)
-        );
-        let mut query = sqlx::query(&sql).persistent(false);
-        for (sid, (outcome, opt_out)) in chunk {
-            query = query.bind(*sid).bind(outcome).bind(i64::from(*opt_out));
-        }
-        query.execute(&mut *tx).await?;
-    }
-    Ok(())
+    let rows: Vec<OutcomeRow<'_>> = outcomes
+        .iter()
+        .map(|(message_sid, (outcome, opt_out))| OutcomeRow {
+            message_sid,
+            outcome,
+            opt_out: i64::from(*opt_out),
+        })
+        .collect();
+    update_rows(
+        tx,
+        "message_facts",
+        ("message_sid", Text),
+        &[("outcome", Text), ("opt_out", Integer)],
+        &rows,
+    )
+    .await
+}
+
+/// A status change.
+#[derive(Serialize)]
+struct StatusRow<'a> {
+    message_sid: &'a str,
+    status: &'a str,
 }
 
 /// Sets the delivery status of facts recorded by an earlier batch.
@@ -101,20 +166,19 @@ pub(super) async fn update_statuses(
     tx: &mut AnyConnection,
     statuses: &HashMap<String, String>,
 ) -> Result<(), sqlx::Error> {
-    let statuses: Vec<_> = statuses.iter().collect();
-    for chunk in statuses.chunks(rows_per_statement(2)) {
-        let sql = format!(
-            "UPDATE message_facts AS f SET status = v.status
-               FROM (SELECT {} FROM (VALUES {}) AS x) AS v
-              WHERE f.message_sid = v.sid",
-            value_columns(&["sid", "status"]),
-            placeholders(chunk.len(), 2)
-        );
-        let mut query = sqlx::query(&sql).persistent(false);
-        for (sid, status) in chunk {
-            query = query.bind(*sid).bind(*status);
-        }
-        query.execute(&mut *tx).await?;
-    }
-    Ok(())
+    let rows: Vec<StatusRow<'_>> = statuses
+        .iter()
+        .map(|(message_sid, status)| StatusRow {
+            message_sid,
+            status,
+        })
+        .collect();
+    update_rows(
+        tx,
+        "message_facts",
+        ("message_sid", Text),
+        &[("status", Text)],
+        &rows,
+    )
+    .await
 }

@@ -77,8 +77,9 @@ impl Projection for MessageAnalytics {
             writes.add(tx, event).await?;
         }
         let new = insert_facts(tx, writes.facts).await?;
-        insert_customers(tx, &new).await?;
-        add_to_conversations(tx, &new).await?;
+        // A customer with a stored conversation is stored too (both come from the same facts).
+        let unseen = add_to_conversations(tx, &new).await?;
+        insert_customers(tx, &new, &unseen).await?;
         update_outcomes(tx, &writes.outcomes).await?;
         update_statuses(tx, &writes.statuses).await
     }

@@ -195,8 +195,12 @@ impl Replay {
             progress(applied);
         }
         if swap {
+            let started = Instant::now();
             scratch.build_indexes(conn).await?;
-            scratch.make_durable(conn, &self.tables()).await?;
+            tracing::debug!(
+                ms = started.elapsed().as_secs_f64() * 1e3,
+                "replay indexes built"
+            );
         }
         for _ in 0..LOCK_ATTEMPTS {
             live.catch_up().await?;

@@ -1,8 +1,10 @@
 //! Scratch copies of projection tables on one dedicated connection, which shadow the live ones
 //! for every unqualified statement on that connection: on PostgreSQL a `switchboard_scratch`
-//! schema first on the search path (unlogged tables `LIKE` the live ones, their secondary
-//! indexes built after the fill: see `indexes`), on SQLite `TEMP` tables made from the live
-//! tables' own DDL. The projections' SQL runs unchanged against them.
+//! schema first on the search path (tables `LIKE` the live ones, their secondary indexes built
+//! after the fill: see `indexes`), on SQLite `TEMP` tables made from the live tables' own DDL.
+//! The projections' SQL runs unchanged against them. PostgreSQL's copies are logged from the
+//! start: each rebuild batch is one large transaction, so its WAL costs little, while making an
+//! unlogged table logged before the swap rewrites it and its indexes.
 
 use sqlx::{AnyConnection, Connection, Row};
 
@@ -84,7 +86,7 @@ impl Scratch {
         let mut deferred = Vec::new();
         for table in &tables {
             sqlx::query(&format!(
-                "CREATE UNLOGGED TABLE {SCHEMA}.{table} (LIKE {}.{table} INCLUDING ALL)",
+                "CREATE TABLE {SCHEMA}.{table} (LIKE {}.{table} INCLUDING ALL)",
                 quoted(&live_schema)
             ))
             .execute(&mut *conn)

@@ -7,23 +7,6 @@ use super::indexes;
 use super::scratch::{quoted, Dialect, Scratch, SCHEMA};
 
 impl Scratch {
-    /// Makes the scratch copies of `tables` crash-safe before they are swapped in (PostgreSQL
-    /// builds them unlogged for speed).
-    pub(crate) async fn make_durable(
-        &self,
-        conn: &mut AnyConnection,
-        tables: &[&'static str],
-    ) -> Result<(), sqlx::Error> {
-        if self.dialect == Dialect::Postgres {
-            for table in tables {
-                sqlx::query(&format!("ALTER TABLE {SCHEMA}.{table} SET LOGGED"))
-                    .execute(&mut *conn)
-                    .await?;
-            }
-        }
-        Ok(())
-    }
-
     /// Replaces each live table of `tables` by its scratch copy, inside the caller's transaction:
     /// on PostgreSQL the live table is dropped and the copy moved into its schema (its indexes
     /// renamed to the live ones' names); on SQLite the live rows are replaced by the copy's.
