@@ -9,6 +9,6 @@ pub mod idempotency;
 pub mod lease;
 pub mod privacy;
 pub mod sandbox;
-#[cfg(feature = "test-support")]
+#[cfg(any(test, feature = "test-support"))]
 pub mod test_database;
 pub mod twilio;

@@ -3,8 +3,10 @@
 //! finds no batch under way leads: it takes what is waiting (up to [`BATCH_LIMIT`]), loads the
 //! quota once, counts each message in arrival order on the in-memory aggregate, lets each finish
 //! its own streams (message outcome, conversation) knowing whether it was within quota, commits
-//! everything at once and answers each. The next waiter then leads the next batch. Across
-//! processes the quota stream's sequence check decides and a conflict re-runs every unit.
+//! everything at once and answers each. The next waiter then leads the next batch. The quota
+//! comes from the stream as the last batch committed it when this process has it
+//! ([`QuotaCache`]), else from a load. Across processes the quota stream's sequence check
+//! decides and a conflict re-runs every unit.
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::future::Future;
@@ -16,6 +18,7 @@ use switchboard_domain::quota::{Quota, QuotaCommand, QuotaError};
 use tokio::sync::oneshot;
 
 use crate::ports::StoreError;
+use crate::quota_cache::QuotaCache;
 use crate::unit::{Pending, Unit};
 use crate::{AppError, Switchboard, SNAPSHOT_EVERY};
 
@@ -42,10 +45,12 @@ struct Ticket {
     reply: Option<oneshot::Sender<Signal>>,
 }
 
-/// The waiting messages of each quota stream with a batch under way.
+/// The waiting messages of each quota stream with a batch under way, and the streams as the
+/// last batches committed them.
 #[derive(Default)]
 pub(crate) struct Batches {
     queues: Mutex<HashMap<String, VecDeque<Ticket>>>,
+    pub(crate) quotas: QuotaCache,
 }
 
 impl Batches {
@@ -143,14 +148,18 @@ impl<R: PersistedEventRepository + Clone> Switchboard<R> {
             let take = queue.len().min(BATCH_LIMIT);
             queue.drain(..take).collect()
         };
-        let mut quota: Pending<Quota> =
-            match Pending::load(&self.quotas, stream, Some(SNAPSHOT_EVERY)).await {
-                Ok(quota) => quota,
-                Err(error) => {
-                    let store = StoreError::from_error(&error);
-                    return answer_all(tickets, |_| Err(AppError::Store(store.clone())));
-                }
-            };
+        let cached = self.batches.quotas.take(stream);
+        let loaded = match cached {
+            Some(quota) => Ok(quota),
+            None => Pending::load(&self.quotas, stream, Some(SNAPSHOT_EVERY)).await,
+        };
+        let mut quota: Pending<Quota> = match loaded {
+            Ok(quota) => quota,
+            Err(error) => {
+                let store = StoreError::from_error(&error);
+                return answer_all(tickets, |_| Err(AppError::Store(store.clone())));
+            }
+        };
         let mut unit = Unit::default();
         let mut streams = HashSet::new();
         let mut answers: Vec<Option<Answer>> = Vec::with_capacity(tickets.len());
@@ -187,10 +196,14 @@ impl<R: PersistedEventRepository + Clone> Switchboard<R> {
                 }
             }
         }
+        let after = quota.committed();
         let committed = match unit.add(quota, &HashMap::new()) {
             Ok(_) => self.commit_unit(&unit).await,
             Err(error) => Err(error),
         };
+        if matches!(committed, Ok(true)) {
+            self.batches.quotas.keep(stream, after);
+        }
         let committed = committed.map_err(|e| StoreError::from_error(&e));
         let mut own = None;
         for (reply, answer) in replies.into_iter().zip(answers) {

@@ -80,18 +80,31 @@ impl<R: PersistedEventRepository + Clone> Switchboard<R> {
         // conversation's stream, so together they would only conflict and retry.
         let customer = format!("{}|{}", webhook.to, webhook.from.trim());
         let _turn = self.customers.lock(&customer).await;
-        retrying(Message::TYPE, || self.receive_once(&webhook, &metadata)).await
+        // Almost every delivery is a MessageSid's first: the first attempt takes it as new
+        // without reading its stream, and a redelivery's commit conflicts on the stream's first
+        // sequence, so the next attempt loads what was recorded and answers from it.
+        let mut first = true;
+        retrying(Message::TYPE, || {
+            let assume_new = std::mem::take(&mut first);
+            self.receive_once(&webhook, &metadata, assume_new)
+        })
+        .await
     }
 
-    /// One attempt: load, decide, commit everything at once (a conflict re-runs it whole).
+    /// One attempt: load (unless `assume_new`), decide, commit everything at once (a conflict
+    /// re-runs it whole).
     async fn receive_once(
         &self,
         webhook: &InboundWebhook,
         metadata: &HashMap<String, String>,
+        assume_new: bool,
     ) -> Result<Attempt<ReceivedMessage>, AppError> {
         let now = self.clock.now();
         let sid = webhook.message_sid.as_str();
-        let mut message: Pending<Message> = Pending::load(&self.messages, sid, None).await?;
+        let mut message: Pending<Message> = match assume_new {
+            true => Pending::assumed_new(sid, None),
+            false => Pending::load(&self.messages, sid, None).await?,
+        };
         if message.state().outcome().is_some() {
             return received(message.state().clone(), false).map(Attempt::Done);
         }

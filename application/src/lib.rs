@@ -19,6 +19,7 @@ pub mod ports;
 mod privacy;
 mod provisioning_tag;
 mod quota;
+mod quota_cache;
 mod read_cache;
 mod reconcile;
 mod release;

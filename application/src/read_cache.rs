@@ -13,6 +13,7 @@ use cqrs_es::persist::{PersistedEventRepository, PersistedEventStore};
 use cqrs_es::Aggregate;
 use switchboard_domain::organization::Organization;
 use switchboard_domain::phone_number::PhoneNumber;
+use switchboard_domain::quota::Quota;
 use tokio::sync::watch;
 
 use crate::ports::{wait_for_append, LogPosition, StoreError, StreamGuard};
@@ -113,7 +114,8 @@ impl<R: PersistedEventRepository + Clone> Switchboard<R> {
     }
 
     /// Follows the global log from its head until `shutdown` turns true, dropping the cached
-    /// state of every stream an event moves (so the next message loads it afresh).
+    /// state of every stream an event moves (so the next message loads it afresh), and every
+    /// cached quota stream an event moves past.
     ///
     /// # Errors
     /// Never returns an error: a failed read is logged and retried after a pause.
@@ -156,6 +158,12 @@ impl<R: PersistedEventRepository + Clone> Switchboard<R> {
         for event in &events {
             self.cache
                 .forget(&event.aggregate_type, &event.aggregate_id);
+            if event.aggregate_type == Quota::TYPE {
+                let sequence = usize::try_from(event.sequence).unwrap_or(usize::MAX);
+                self.batches
+                    .quotas
+                    .forget_behind(&event.aggregate_id, sequence);
+            }
         }
         Ok(events.last().map(|e| e.log_position))
     }

@@ -98,6 +98,51 @@ where
         }
     }
 
+    /// A stream known to have no events yet (nothing is read): the unit's commit inserts at
+    /// sequence 1, so if the stream exists after all the commit conflicts and the unit runs
+    /// again on a real load.
+    pub(crate) fn assumed_new(id: &str, snapshot_every: Option<usize>) -> Self {
+        Self {
+            context: EventStoreAggregateContext {
+                aggregate_id: id.to_string(),
+                aggregate: A::default(),
+                current_sequence: 0,
+                current_snapshot: None,
+            },
+            state: A::default(),
+            events: Vec::new(),
+            snapshot_every,
+        }
+    }
+
+    /// The stream as a load would find it once the pending events are committed (sequence and
+    /// snapshot ordinal moved on), without the round trip.
+    pub(crate) fn committed(&self) -> Self {
+        let last = self.context.current_sequence + self.events.len();
+        let current_snapshot = match self.snapshot_due() {
+            true => Some(self.context.current_snapshot.map_or(1, |n| n + 1)),
+            false => self.context.current_snapshot,
+        };
+        Self {
+            context: EventStoreAggregateContext {
+                aggregate_id: self.context.aggregate_id.clone(),
+                aggregate: self.state.clone(),
+                current_sequence: last,
+                current_snapshot,
+            },
+            state: self.state.clone(),
+            events: Vec::new(),
+            snapshot_every: self.snapshot_every,
+        }
+    }
+
+    /// Whether the pending events cross a multiple of the snapshot interval.
+    fn snapshot_due(&self) -> bool {
+        let loaded = self.context.current_sequence;
+        let last = loaded + self.events.len();
+        matches!(self.snapshot_every, Some(every) if every > 0 && last / every > loaded / every)
+    }
+
     /// The stream's new events as cqrs-es serializes them (sequences after the loaded one), and
     /// its snapshot when the events cross a multiple of the interval (the aggregate after all
     /// of them, so a load reads the snapshot and only later events).
@@ -110,6 +155,7 @@ where
         }
         let loaded = self.context.current_sequence;
         let last = loaded + self.events.len();
+        let snapshot_due = self.snapshot_due();
         let mut events = Vec::with_capacity(self.events.len());
         for ((payload, own), sequence) in self.events.into_iter().zip(loaded + 1..) {
             let envelope = EventEnvelope::<A> {
@@ -120,13 +166,13 @@ where
             };
             events.push(SerializedEvent::try_from(&envelope).map_err(store_error)?);
         }
-        let snapshot = match self.snapshot_every {
-            Some(every) if every > 0 && last / every > loaded / every => Some(SnapshotWrite {
+        let snapshot = match snapshot_due {
+            true => Some(SnapshotWrite {
                 payload: serde_json::to_value(&self.state).map_err(store_error)?,
                 last_sequence: last,
                 current_snapshot: self.context.current_snapshot.map_or(1, |n| n + 1),
             }),
-            _ => None,
+            false => None,
         };
         let append = StreamAppend {
             aggregate_type: A::TYPE.to_string(),

@@ -70,15 +70,20 @@ impl Database {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let url = &without_loopback_tls(url);
             let options = PgConnectOptions::from_str(url).map_err(DatabaseError::Connect)?;
+            // No round trip to test a pooled connection before each use (sqlx's default pings
+            // it, which doubled the hot path's round trips): a connection that has gone bad
+            // fails its statement, is closed, and the pool opens another.
             let postgres = PgPoolOptions::new()
                 .max_connections(20)
                 .acquire_timeout(Duration::from_secs(5))
+                .test_before_acquire(false)
                 .connect_with(options)
                 .await
                 .map_err(DatabaseError::Connect)?;
             let any = AnyPoolOptions::new()
                 .max_connections(10)
                 .acquire_timeout(Duration::from_secs(5))
+                .test_before_acquire(false)
                 .connect(url)
                 .await
                 .map_err(DatabaseError::Connect)?;

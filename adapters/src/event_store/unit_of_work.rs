@@ -1,6 +1,6 @@
 //! The unit of work on the event store's own tables: one transaction appends the events of
 //! several streams (the `events` primary key is each stream's optimistic check), writes their
-//! due snapshots and checks the guarded streams, with the columns and JSON text postgres-es and
+//! due snapshots and new customers' keys and checks the guarded streams, with the columns and JSON text postgres-es and
 //! sqlite-es write, so their loads, the global log and the audit chain read these rows unchanged.
 
 use async_trait::async_trait;
@@ -11,19 +11,29 @@ use switchboard_application::ports::{
 };
 
 use super::Database;
-use crate::privacy::{carries_personal_data, CustomerKeys};
+use crate::privacy::{carries_personal_data, seal_event_with, CustomerKeys, DataKey, NewKey};
 
-/// One statement for every event of the unit that
-/// inserts nothing unless every guarded stream (`$8..$10`) is still at its sequence.
+/// One statement for every event of the unit that stores the customers' new keys
+/// (`$11..$14`) and inserts no event unless it stored every one of them (none was made
+/// meanwhile by another writer) and every guarded stream (`$8..$10`) is still at its sequence.
 const POSTGRES_INSERT_EVENTS: &str = "
+WITH new_keys AS (
+    INSERT INTO customer_keys (key_id, organization_id, address, secret)
+    SELECT * FROM UNNEST($11::text[], $12::text[], $13::text[], $14::text[])
+    ON CONFLICT DO NOTHING
+    RETURNING 1)
 INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata)
 SELECT t, i, s, e, v, p::json, m::json
   FROM UNNEST($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[])
        AS u(t, i, s, e, v, p, m)
- WHERE NOT EXISTS (
+ WHERE (SELECT COUNT(*) FROM new_keys) = CARDINALITY($11::text[])
+   AND NOT EXISTS (
        SELECT 1 FROM UNNEST($8::text[], $9::text[], $10::bigint[]) AS g(t, i, s)
         WHERE g.s <> COALESCE((SELECT MAX(sequence) FROM events x
                                 WHERE x.aggregate_type = g.t AND x.aggregate_id = g.i), 0))";
+
+const SQLITE_INSERT_KEY: &str = "
+INSERT INTO customer_keys (key_id, organization_id, address, secret) VALUES ($1, $2, $3, $4)";
 
 const SQLITE_INSERT_EVENT: &str = "
 INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata)
@@ -76,28 +86,46 @@ impl SqlUnitOfWork {
         }
     }
 
-    /// `appends` with the personal fields of their events sealed; borrowed as they are when none
-    /// carries any (most units), so the common case copies nothing. A customer's first sealed
-    /// event costs one round trip for the key, outside the commit's transaction.
+    /// `appends` with the personal fields of their events sealed, and the keys made for
+    /// customers who had none (the commit stores them with the events); borrowed as they are
+    /// when none carries any, so that case copies nothing. A customer's key not cached in this
+    /// process costs one read outside the transaction; a new customer's key is written by the
+    /// commit itself, not by a transaction of its own.
     async fn sealed<'a>(
         &self,
         appends: &'a [StreamAppend],
-    ) -> Result<std::borrow::Cow<'a, [StreamAppend]>, CommitError> {
+    ) -> Result<(std::borrow::Cow<'a, [StreamAppend]>, Vec<NewKey>), CommitError> {
         let personal =
             |e: &SerializedEvent| carries_personal_data(&e.aggregate_type, &e.event_type);
         if !appends.iter().flat_map(|a| &a.events).any(personal) {
-            return Ok(std::borrow::Cow::Borrowed(appends));
+            return Ok((std::borrow::Cow::Borrowed(appends), Vec::new()));
         }
         let mut copies = appends.to_vec();
+        let mut made: Vec<NewKey> = Vec::new();
         for event in copies.iter_mut().flat_map(|a| &mut a.events) {
             if personal(event) {
-                self.keys
-                    .seal_event(event)
+                let key = async |organization: &str, address: &str| {
+                    let same = |k: &&NewKey| k.organization == organization && k.address == address;
+                    if let Some(new) = made.iter().find(same) {
+                        return Ok(new.key.clone());
+                    }
+                    if let Some(stored) = self.keys.stored_key(organization, address).await? {
+                        return Ok(stored);
+                    }
+                    let key = DataKey::generate();
+                    made.push(NewKey {
+                        organization: organization.to_string(),
+                        address: address.to_string(),
+                        key: key.clone(),
+                    });
+                    Ok(key)
+                };
+                seal_event_with(event, key)
                     .await
                     .map_err(CommitError::Store)?;
             }
         }
-        Ok(std::borrow::Cow::Owned(copies))
+        Ok((std::borrow::Cow::Owned(copies), made))
     }
 }
 
@@ -125,22 +153,40 @@ impl UnitOfWork for SqlUnitOfWork {
         if appends.iter().all(|a| a.events.is_empty()) {
             return Ok(());
         }
-        let appends = &*self.sealed(appends).await?;
+        let (appends, keys) = self.sealed(appends).await?;
+        let committed = self.commit_sealed(&appends, guards, &keys).await;
+        if committed.is_ok() {
+            self.keys.stored(keys);
+        }
+        committed
+    }
+}
+
+impl SqlUnitOfWork {
+    /// Commits sealed `appends` with the new customers' `keys` in one transaction.
+    async fn commit_sealed(
+        &self,
+        appends: &[StreamAppend],
+        guards: &[StreamGuard],
+        keys: &[NewKey],
+    ) -> Result<(), CommitError> {
         match &self.pool {
             Pool::Postgres(pool) => {
                 // Without a snapshot the unit is one statement, atomic on its own.
                 if appends.iter().all(|a| a.snapshot.is_none()) {
-                    return postgres_insert(pool, appends, guards).await;
+                    postgres_insert(pool, appends, guards, keys).await
+                } else {
+                    let mut tx = pool.begin().await.map_err(classify)?;
+                    postgres_insert(&mut *tx, appends, guards, keys).await?;
+                    postgres_snapshots(&mut tx, appends).await?;
+                    tx.commit().await.map_err(classify)
                 }
-                let mut tx = pool.begin().await.map_err(classify)?;
-                postgres_insert(&mut *tx, appends, guards).await?;
-                postgres_snapshots(&mut tx, appends).await?;
-                tx.commit().await.map_err(classify)
             }
             Pool::Sqlite(pool) => {
                 // The first statement writes, so the transaction takes SQLite's write lock at
                 // once (waiting its busy timeout) instead of failing to upgrade a read later.
                 let mut tx = pool.begin().await.map_err(classify)?;
+                sqlite_store_keys(&mut tx, keys).await?;
                 sqlite_append(&mut tx, appends).await?;
                 for guard in guards {
                     let last = last_sequence(guard).fetch_one(&mut *tx).await;
@@ -178,6 +224,7 @@ async fn postgres_insert<'c, E>(
     executor: E,
     appends: &[StreamAppend],
     guards: &[StreamGuard],
+    keys: &[NewKey],
 ) -> Result<(), CommitError>
 where
     E: sqlx::Executor<'c, Database = Postgres>,
@@ -192,6 +239,7 @@ where
     let payloads: Vec<String> = events.iter().map(|e| e.payload.to_string()).collect();
     let metadata: Vec<String> = events.iter().map(|e| e.metadata.to_string()).collect();
     let expected = payloads.len();
+    let key_column = |f: fn(&NewKey) -> &str| keys.iter().map(f).collect::<Vec<_>>();
     let guarded: (Vec<&str>, Vec<&str>, Vec<i64>) = (
         guards.iter().map(|g| g.aggregate_type.as_str()).collect(),
         guards.iter().map(|g| g.aggregate_id.as_str()).collect(),
@@ -208,6 +256,10 @@ where
         .bind(guarded.0)
         .bind(guarded.1)
         .bind(guarded.2)
+        .bind(key_column(|k| k.key.id.as_str()))
+        .bind(key_column(|k| k.organization.as_str()))
+        .bind(key_column(|k| k.address.as_str()))
+        .bind(keys.iter().map(|k| k.key.secret()).collect::<Vec<_>>())
         .execute(executor)
         .await
         .map_err(classify)?;
@@ -237,6 +289,24 @@ async fn postgres_snapshots(
                 return Err(CommitError::Conflict);
             }
         }
+    }
+    Ok(())
+}
+
+/// Stores the customers' new keys; one another writer stored meanwhile is a conflict.
+async fn sqlite_store_keys(
+    tx: &mut Transaction<'_, Sqlite>,
+    keys: &[NewKey],
+) -> Result<(), CommitError> {
+    for new in keys {
+        sqlx::query(SQLITE_INSERT_KEY)
+            .bind(new.key.id.as_str())
+            .bind(new.organization.as_str())
+            .bind(new.address.as_str())
+            .bind(new.key.secret())
+            .execute(&mut **tx)
+            .await
+            .map_err(classify)?;
     }
     Ok(())
 }
@@ -302,3 +372,7 @@ where
         query.bind(int(snapshot.current_snapshot - 1))
     }
 }
+
+#[cfg(test)]
+#[path = "unit_of_work_tests.rs"]
+mod tests;

@@ -1,5 +1,7 @@
 //! The per-customer data keys (table `customer_keys`, migration 0014), with bounded in-memory
-//! caches so the hot path pays one round trip only on a customer's first sealed event.
+//! caches. On the hot path a customer's key costs one read when this process has not cached it,
+//! and a new customer's key is written by the unit of work's own commit ([`NewKey`]), so a first
+//! message is still one durable commit.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -28,6 +30,9 @@ RETURNING key_id, secret";
 
 const KEY_BY_ID: &str = "SELECT secret FROM customer_keys WHERE key_id = $1";
 
+const KEY_OF: &str =
+    "SELECT key_id, secret FROM customer_keys WHERE organization_id = $1 AND address = $2";
+
 const ERASE: &str =
     "DELETE FROM customer_keys WHERE organization_id = $1 AND address = $2 RETURNING key_id";
 
@@ -38,6 +43,33 @@ pub struct DataKey {
     pub id: String,
     /// The XChaCha20-Poly1305 key.
     pub key: Key,
+}
+
+impl DataKey {
+    /// A new random key with a new id.
+    pub fn generate() -> Self {
+        Self {
+            id: uuid::Uuid::new_v4().to_string(),
+            key: XChaCha20Poly1305::generate_key(&mut OsRng),
+        }
+    }
+
+    /// The key as `customer_keys.secret` holds it (base64).
+    pub fn secret(&self) -> String {
+        STANDARD.encode(self.key)
+    }
+}
+
+/// A key made for a customer who had none, stored by the same transaction as the first events
+/// sealed with it (so a message and its customer's key become durable together).
+#[derive(Clone)]
+pub struct NewKey {
+    /// `customer_keys.organization_id`: an organization id, or `unrouted`.
+    pub organization: String,
+    /// `customer_keys.address`: the customer's address.
+    pub address: String,
+    /// The key.
+    pub key: DataKey,
 }
 
 #[derive(Clone)]
@@ -86,23 +118,52 @@ impl CustomerKeys {
         if let Some(key) = self.by_customer.get(&customer).and_then(|c| c.fresh()) {
             return Ok(key);
         }
-        let fresh = XChaCha20Poly1305::generate_key(&mut OsRng);
+        let fresh = DataKey::generate();
         let row = sqlx::query(KEY_FOR)
-            .bind(uuid::Uuid::new_v4().to_string())
+            .bind(fresh.id.as_str())
             .bind(organization)
             .bind(address)
-            .bind(STANDARD.encode(fresh))
+            .bind(fresh.secret())
             .fetch_one(&self.pool)
             .await
             .map_err(StoreError::from_error)?;
-        let id: String = row.try_get("key_id").map_err(StoreError::from_error)?;
-        let secret: String = row.try_get("secret").map_err(StoreError::from_error)?;
-        let key = DataKey {
-            key: decode(&secret)?,
-            id,
-        };
+        let key = key_of_row(&row)?;
         self.remember(customer, key.clone());
         Ok(key)
+    }
+
+    /// The stored key of `address` at `organization`, if it has one (read without writing).
+    ///
+    /// # Errors
+    /// [`StoreError`] when the table cannot be read or the stored key is malformed.
+    pub async fn stored_key(
+        &self,
+        organization: &str,
+        address: &str,
+    ) -> Result<Option<DataKey>, StoreError> {
+        let customer = (organization.to_string(), address.to_string());
+        if let Some(key) = self.by_customer.get(&customer).and_then(|c| c.fresh()) {
+            return Ok(Some(key));
+        }
+        let row = sqlx::query(KEY_OF)
+            .bind(organization)
+            .bind(address)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(StoreError::from_error)?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let key = key_of_row(&row)?;
+        self.remember(customer, key.clone());
+        Ok(Some(key))
+    }
+
+    /// Remembers keys once the transaction that stored them has committed.
+    pub fn stored(&self, keys: Vec<NewKey>) {
+        for new in keys {
+            self.remember((new.organization, new.address), new.key);
+        }
     }
 
     /// The key `key_id` names; `None` once it was erased.
@@ -166,6 +227,15 @@ impl CustomerKeys {
         );
         self.by_customer.insert(customer, Cached { value: key, at });
     }
+}
+
+fn key_of_row(row: &sqlx::any::AnyRow) -> Result<DataKey, StoreError> {
+    let id: String = row.try_get("key_id").map_err(StoreError::from_error)?;
+    let secret: String = row.try_get("secret").map_err(StoreError::from_error)?;
+    Ok(DataKey {
+        key: decode(&secret)?,
+        id,
+    })
 }
 
 fn decode(secret: &str) -> Result<Key, StoreError> {

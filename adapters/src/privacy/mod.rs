@@ -8,15 +8,17 @@ mod fields;
 mod keys;
 mod seal;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 #[cfg(test)]
 mod tests_calls;
 
 use switchboard_application::ports::{RecordedEvent, StoreError};
 
 pub use fields::UNROUTED;
-pub use keys::{CustomerKeys, DataKey};
-pub use seal::{carries_personal_data, is_sealed, EventIdentity, SEALED};
+pub use keys::{CustomerKeys, DataKey, NewKey};
+pub use seal::{
+    carries_personal_data, is_sealed, seal_event_with, seal_with, EventIdentity, SEALED,
+};
 
 impl CustomerKeys {
     /// `events` with their sealed fields opened (what `GlobalLog::opened` answers); `None` when none

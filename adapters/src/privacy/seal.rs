@@ -19,7 +19,7 @@ use serde_json::{json, Map, Value};
 use switchboard_application::ports::StoreError;
 
 use super::fields::personal;
-use super::CustomerKeys;
+use super::{CustomerKeys, DataKey};
 
 /// The member of a sealed event's object that holds the sealed fields.
 pub const SEALED: &str = "sealed";
@@ -90,46 +90,10 @@ impl CustomerKeys {
         id: &EventIdentity<'_>,
         payload: &mut Value,
     ) -> Result<(), StoreError> {
-        let Some(spec) = personal(id.aggregate_type, id.event_type) else {
-            return Ok(());
-        };
-        if is_sealed(id.event_type, payload) {
-            return Ok(());
-        }
-        let Some(event) = event_of(id.event_type, payload) else {
-            return Ok(());
-        };
-        let (organization, address) = spec.customer(event);
-        let Some(object) = event.get_mut(spec.object).and_then(Value::as_object_mut) else {
-            return Ok(());
-        };
-        let mut secret = Map::new();
-        for (name, blank) in spec.fields {
-            if let Some(value) = object.insert((*name).to_string(), blank.value()) {
-                secret.insert((*name).to_string(), value);
-            }
-        }
-        let key = self.key_for(&organization, &address).await?;
-        let nonce = XChaCha20Poly1305::generate_nonce(&mut OsRng);
-        let plaintext = serde_json::to_vec(&secret).map_err(StoreError::from_error)?;
-        let ciphertext = XChaCha20Poly1305::new(&key.key)
-            .encrypt(
-                &nonce,
-                Payload {
-                    msg: &plaintext,
-                    aad: &id.associated_data(&organization, &address),
-                },
-            )
-            .map_err(|_| failure("encryption failed"))?;
-        event.insert(
-            SEALED.to_string(),
-            json!({
-                "key_id": key.id,
-                "nonce": STANDARD.encode(nonce),
-                "ciphertext": STANDARD.encode(ciphertext),
-            }),
-        );
-        Ok(())
+        seal_with(id, payload, async |organization: &str, address: &str| {
+            self.key_for(organization, address).await
+        })
+        .await
     }
 
     /// Seals a serialized event in place (see [`CustomerKeys::seal`]).
@@ -137,10 +101,10 @@ impl CustomerKeys {
     /// # Errors
     /// As [`CustomerKeys::seal`].
     pub async fn seal_event(&self, event: &mut SerializedEvent) -> Result<(), StoreError> {
-        let mut payload = std::mem::take(&mut event.payload);
-        let sealed = self.seal(&EventIdentity::of(event), &mut payload).await;
-        event.payload = payload;
-        sealed
+        seal_event_with(event, async |organization: &str, address: &str| {
+            self.key_for(organization, address).await
+        })
+        .await
     }
 
     /// Opens the sealed fields of `payload` (an event of `id`) in place and drops `sealed`; an
@@ -197,4 +161,71 @@ impl CustomerKeys {
         }
         Ok(())
     }
+}
+
+/// Seals the personal fields of `payload` (an event of `id`) with the key `key` gives for the
+/// event's customer (organization, address); leaves events without personal fields, and sealed
+/// ones, alone.
+///
+/// # Errors
+/// What `key` returns; [`StoreError`] when encryption fails.
+pub async fn seal_with(
+    id: &EventIdentity<'_>,
+    payload: &mut Value,
+    key: impl AsyncFnOnce(&str, &str) -> Result<DataKey, StoreError>,
+) -> Result<(), StoreError> {
+    let Some(spec) = personal(id.aggregate_type, id.event_type) else {
+        return Ok(());
+    };
+    if is_sealed(id.event_type, payload) {
+        return Ok(());
+    }
+    let Some(event) = event_of(id.event_type, payload) else {
+        return Ok(());
+    };
+    let (organization, address) = spec.customer(event);
+    let Some(object) = event.get_mut(spec.object).and_then(Value::as_object_mut) else {
+        return Ok(());
+    };
+    let mut secret = Map::new();
+    for (name, blank) in spec.fields {
+        if let Some(value) = object.insert((*name).to_string(), blank.value()) {
+            secret.insert((*name).to_string(), value);
+        }
+    }
+    let key = key(&organization, &address).await?;
+    let nonce = XChaCha20Poly1305::generate_nonce(&mut OsRng);
+    let plaintext = serde_json::to_vec(&secret).map_err(StoreError::from_error)?;
+    let ciphertext = XChaCha20Poly1305::new(&key.key)
+        .encrypt(
+            &nonce,
+            Payload {
+                msg: &plaintext,
+                aad: &id.associated_data(&organization, &address),
+            },
+        )
+        .map_err(|_| failure("encryption failed"))?;
+    event.insert(
+        SEALED.to_string(),
+        json!({
+            "key_id": key.id,
+            "nonce": STANDARD.encode(nonce),
+            "ciphertext": STANDARD.encode(ciphertext),
+        }),
+    );
+    Ok(())
+}
+
+/// Seals a serialized event in place (see [`seal_with`]).
+///
+/// # Errors
+/// As [`seal_with`].
+pub async fn seal_event_with(
+    event: &mut SerializedEvent,
+    key: impl AsyncFnOnce(&str, &str) -> Result<DataKey, StoreError>,
+) -> Result<(), StoreError> {
+    let mut payload = std::mem::take(&mut event.payload);
+    let sealed = seal_with(&EventIdentity::of(event), &mut payload, key).await;
+    event.payload = payload;
+    sealed
 }

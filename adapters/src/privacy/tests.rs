@@ -19,8 +19,14 @@ pub(super) async fn keys() -> (CustomerKeys, std::path::PathBuf) {
 }
 
 fn received(body: &str) -> Value {
+    received_payload(SID, body)
+}
+
+/// The `MessageReceived` payload of message `sid` with `body`, from `whatsapp:+15551230000` to
+/// organization 9 (as stored before sealing).
+pub(crate) fn received_payload(sid: &str, body: &str) -> Value {
     let message = InboundMessage {
-        message_sid: MessageSid::parse(SID).unwrap(),
+        message_sid: MessageSid::parse(sid).unwrap(),
         account_sid: "ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa".into(),
         channel: Channel::Whatsapp,
         from: "whatsapp:+15551230000".into(),
