@@ -49,3 +49,7 @@ impl QuotaCache {
         }
     }
 }
+
+#[cfg(test)]
+#[path = "quota_cache_tests.rs"]
+mod tests;

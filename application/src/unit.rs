@@ -184,6 +184,20 @@ where
     }
 }
 
+#[cfg(test)]
+impl<A> Pending<A>
+where
+    A: Aggregate<Services = ()> + Clone,
+    A::Error: Into<AppError>,
+{
+    /// A stream at `sequence` in its default state.
+    pub(crate) fn at_sequence(id: &str, sequence: usize) -> Self {
+        let mut pending = Self::assumed_new(id, None);
+        pending.context.current_sequence = sequence;
+        pending
+    }
+}
+
 fn store_error(error: impl std::fmt::Display) -> AppError {
     AppError::Store(crate::ports::StoreError::from_error(error))
 }

@@ -88,3 +88,39 @@ async fn a_refused_command_leaves_the_stream_as_it_was() {
     let (_, append) = quota.into_append(&Metadata::new()).unwrap();
     assert!(append.is_none());
 }
+
+#[tokio::test]
+async fn a_committed_stream_stands_where_a_load_after_the_commit_would_find_it() {
+    let org = OrganizationId::new_random();
+    let mut quota = quota_at(48, Some(3));
+    quota.handle(consume(org, 5, "a")).await.unwrap();
+    quota.handle(consume(org, 5, "b")).await.unwrap();
+    let committed = quota.committed();
+    let (state, append) = quota.into_append(&Metadata::new()).unwrap();
+    let snapshot = append.unwrap().snapshot.expect("a snapshot at 50");
+    assert_eq!(committed.sequence(), 51, "after the unit's three events");
+    assert_eq!(
+        committed.context.current_snapshot,
+        Some(snapshot.current_snapshot),
+        "the ordinal the commit wrote, so the next snapshot updates it"
+    );
+    assert_eq!(committed.state(), &state);
+    assert_eq!(committed.context.aggregate, state);
+    // The next unit on it continues the stream.
+    let mut next = committed;
+    next.handle(consume(org, 5, "c")).await.unwrap();
+    let (_, append) = next.into_append(&Metadata::new()).unwrap();
+    let sequences: Vec<usize> = append.unwrap().events.iter().map(|e| e.sequence).collect();
+    assert_eq!(sequences, vec![52]);
+}
+
+#[tokio::test]
+async fn a_stream_assumed_new_appends_from_the_first_sequence() {
+    let org = OrganizationId::new_random();
+    let mut quota: Pending<Quota> = Pending::assumed_new("org/period", Some(50));
+    assert_eq!(quota.sequence(), 0);
+    quota.handle(consume(org, 5, "a")).await.unwrap();
+    let (_, append) = quota.into_append(&Metadata::new()).unwrap();
+    let sequences: Vec<usize> = append.unwrap().events.iter().map(|e| e.sequence).collect();
+    assert_eq!(sequences, vec![1, 2], "period start, count");
+}

@@ -2,8 +2,10 @@
 BENCH_SECONDS), optionally with a second wrk run alongside and the projection-lag sampler, and
 appends one result line per wrk run to RESULTS: throughput, latency, errors, the server's peak
 RSS (VmHWM), events appended per message recorded (the server's count of inbound webhooks by
-outcome, from /metrics), outcomes (from /metrics) and the pgbench
-rate at the same concurrency.
+outcome, from /metrics), the CPU time the server process and PostgreSQL's processes used per
+message (from /proc: from the point's start to its end, projections included; PostgreSQL backends
+that ended during the point are not counted), outcomes (from /metrics) and the pgbench rate at the
+same concurrency.
 
     point.py RESULTS LABEL CONCURRENCY REQUESTS PGBENCH [--alongside LABEL FILE] [--lag LABEL]
              [--per-request]
@@ -47,10 +49,31 @@ def outcomes():
     return counts
 
 
+def cpu_ticks(pids):
+    """User plus system CPU time of `pids`, in clock ticks (/proc/PID/stat fields 14 and 15)."""
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat", encoding="utf-8") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # ended meanwhile
+        total += int(fields[11]) + int(fields[12])
+    return total
+
+
+def postgres_pids():
+    """Every process named postgres on the machine (the server's backends and PostgreSQL's own)."""
+    done = subprocess.run(["pgrep", "-x", "postgres"], capture_output=True, text=True, check=False)
+    return [int(pid) for pid in done.stdout.split()]
+
+
 def snapshot():
     return {
         "events": psql_value("SELECT count(*) FROM events"),
         "outcomes": outcomes(),
+        "server_cpu": cpu_ticks([env("BENCH_SERVER_PID")]),
+        "postgres_cpu": cpu_ticks(postgres_pids()),
     }
 
 
@@ -113,6 +136,8 @@ def main():
              if v - before["outcomes"].get(k, 0) > 0}
     # Messages recorded: the server's own count of inbound webhooks by outcome, redeliveries aside.
     messages = sum(v for k, v in moved.items() if k.startswith("message:") and k != "message:duplicate")
+    tick_ms = 1000 / os.sysconf("SC_CLK_TCK")
+    cpu = {side: (after[side] - before[side]) * tick_ms for side in ("server_cpu", "postgres_cpu")}
     lines = []
     for key, label in [("main", a.label)] + ([("alongside", a.alongside[0])] if a.alongside else []):
         run = runs[key]
@@ -128,6 +153,9 @@ def main():
             "p50_ms": run["p50_ms"], "p99_ms": run["p99_ms"],
             "errors": run["non2xx"] + run["socket_errors"], "rss_mb": rss,
             "events_per_message": (events / per if writes and per else None),
+            # Both wrk runs of an (e) point share the server: its CPU is not one run's.
+            "server_cpu_ms": (cpu["server_cpu"] / per if per and not a.alongside else None),
+            "postgres_cpu_ms": (cpu["postgres_cpu"] / per if per and not a.alongside else None),
             "pgbench": a.pgbench, "note": "; ".join(note),
         })
     if a.lag:

@@ -6,7 +6,7 @@ import json
 import sys
 
 COLUMNS = ["scenario", "conc.", "req/s", "p50 ms", "p99 ms", "errors", "peak RSS MB",
-           "events/msg", "pgbench ins/s", "ratio"]
+           "events/msg", "server CPU ms/msg", "PostgreSQL CPU ms/msg", "pgbench ins/s", "ratio"]
 
 
 def fmt(value, digits=0):
@@ -22,7 +22,8 @@ def row(r):
     ratio = f"{100 * rps / pg:.1f} %" if rps and pg else "–"
     return [r["scenario"], fmt(r.get("concurrency")), fmt(rps), fmt(r.get("p50_ms"), 1),
             fmt(r.get("p99_ms"), 1), fmt(r.get("errors")), fmt(r.get("rss_mb"), 1),
-            fmt(r.get("events_per_message"), 2), fmt(pg), ratio]
+            fmt(r.get("events_per_message"), 2), fmt(r.get("server_cpu_ms"), 2),
+            fmt(r.get("postgres_cpu_ms"), 2), fmt(pg), ratio]
 
 
 def main():
